@@ -1,0 +1,1 @@
+"""louwu's application: WeChat in and out, intake, configuration, command line."""

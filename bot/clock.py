@@ -1,0 +1,27 @@
+"""Time as a dependency: the real clock in production, a settable one in tests and the simulator."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+class Clock:
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+
+class FrozenClock(Clock):
+    """A clock that moves only when told to."""
+
+    def __init__(self, start: dt.datetime | None = None) -> None:
+        self._now = start or dt.datetime(2026, 11, 2, 1, 0, tzinfo=dt.UTC)
+
+    def now(self) -> dt.datetime:
+        return self._now
+
+    def advance(self, **delta: float) -> dt.datetime:
+        self._now += dt.timedelta(**delta)
+        return self._now
+
+    def set(self, when: dt.datetime) -> None:
+        self._now = when

@@ -1,0 +1,181 @@
+"""Configuration: typed sections read from a TOML file, each key overridable by environment.
+
+`LOUWU_WECHAT__APP_SECRET=…` overrides `[wechat] app_secret`, so secrets stay out of files.
+Every mistake is a `ConfigError` whose message names the file and the key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+WECHAT_API = "https://api.weixin.qq.com"
+ENV_PREFIX = "LOUWU_"
+
+
+class ConfigError(Exception):
+    """A configuration problem, worded for the person who wrote the file."""
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    # WeChat gives 5 s for a passive reply; past this we answer "success" and finish later.
+    reply_deadline: float = 4.0
+    max_body_bytes: int = 64 * 1024
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    url: str = "sqlite+aiosqlite:///louwu.db"
+
+
+@dataclass(frozen=True)
+class WeChatConfig:
+    app_id: str = "wx_louwu_demo"
+    app_secret: str = ""
+    token: str = "louwu"
+    encoding_aes_key: str = ""  # empty = plaintext mode
+    api_base_url: str = WECHAT_API
+    timestamp_tolerance: int = 300
+
+    @property
+    def safe_mode(self) -> bool:
+        return bool(self.encoding_aes_key)
+
+
+@dataclass(frozen=True)
+class RulesConfig:
+    # How often a process asks the database whether the active rule pack changed.
+    check_interval: float = 1.0
+
+
+@dataclass(frozen=True)
+class LogConfig:
+    level: str = "INFO"
+
+
+@dataclass(frozen=True)
+class Config:
+    server: ServerConfig = field(default_factory=ServerConfig)
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    wechat: WeChatConfig = field(default_factory=WeChatConfig)
+    rules: RulesConfig = field(default_factory=RulesConfig)
+    log: LogConfig = field(default_factory=LogConfig)
+    source: str = "built-in defaults"
+
+
+def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Read `path` (default ./config.toml, else built-in defaults), then apply LOUWU_* overrides."""
+    env = os.environ if env is None else env
+    data: dict[str, Any] = {}
+    source = "built-in defaults"
+    if path is None and Path("config.toml").is_file():
+        path = Path("config.toml")
+    if path is not None:
+        source = str(path)
+        data = _read_toml(path)
+    _apply_env(data, env)
+    return config_from_dict(data, source)
+
+
+def config_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Config:
+    """Build a Config from nested dicts, rejecting unknown sections, keys and wrong types."""
+    sections: dict[str, Any] = {}
+    hints = typing.get_type_hints(Config)
+    for name, value in data.items():
+        if name not in hints or name == "source":
+            known = ", ".join(f"[{n}]" for n in hints if n != "source")
+            raise ConfigError(f"{source}: unknown section [{name}] (known: {known})")
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"{source}: [{name}] must be a table of keys")
+        sections[name] = _build_section(hints[name], name, value, source)
+    return Config(**sections, source=source)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: no such config file (copy config.example.toml to start)"
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _apply_env(data: dict[str, Any], env: Mapping[str, str]) -> None:
+    for key, raw in env.items():
+        if not key.startswith(ENV_PREFIX) or "__" not in key:
+            continue
+        section, _, name = key[len(ENV_PREFIX) :].lower().partition("__")
+        data.setdefault(section, {})
+        if isinstance(data[section], dict):
+            data[section][name] = _EnvValue(raw, key)
+
+
+@dataclass(frozen=True)
+class _EnvValue:
+    """A string from the environment, converted to the key's type when the section is built."""
+
+    raw: str
+    origin: str
+
+
+def _build_section(cls: type, section: str, values: Mapping[str, Any], source: str) -> Any:
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    hints = typing.get_type_hints(cls)
+    kwargs: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in fields:
+            known = ", ".join(fields)
+            raise ConfigError(f"{source}: unknown key [{section}] {key} (known: {known})")
+        kwargs[key] = _coerce(value, hints[key], f"[{section}] {key}", source)
+    return cls(**kwargs)
+
+
+def _coerce(value: Any, kind: Any, key: str, source: str) -> Any:
+    if isinstance(value, _EnvValue):
+        return _from_env(value, kind, key)
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        kind = next(a for a in typing.get_args(kind) if a is not type(None))
+    ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if not ok:
+        raise ConfigError(f"{source}: {key} must be {_kind_name(kind)}, not {value!r}")
+    return value
+
+
+def _from_env(value: _EnvValue, kind: Any, key: str) -> Any:
+    raw = value.raw
+    try:
+        if kind is bool:
+            if raw.lower() not in ("1", "0", "true", "false", "yes", "no"):
+                raise ValueError
+            return raw.lower() in ("1", "true", "yes")
+        if kind in (int, float):
+            return kind(raw)
+    except ValueError:
+        raise ConfigError(
+            f"environment {value.origin}: {key} must be {_kind_name(kind)}, not {raw!r}"
+        ) from None
+    return raw
+
+
+def _kind_name(kind: Any) -> str:
+    return {int: "an integer", float: "a number", bool: "true or false", str: "a string"}.get(
+        kind, str(kind)
+    )

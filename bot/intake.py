@@ -1,0 +1,195 @@
+"""Intake: store every inbound message, then dispatch it to the handlers, in batched transactions.
+
+One task per process takes deliveries off a queue in batches. Transaction 1 records the raw
+messages (the UNIQUE dedup key stops WeChat's retries); only then may a request answer at all.
+Transaction 2 runs the handlers, one savepoint per message, and stores each reply. Batching lets
+SQLite's single writer commit many messages at once under load; at low load a batch is one message.
+Because one task handles a process's messages in order, a user's messages never race each other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.rules import LiveRules
+from handlers import texts
+from handlers.context import HandlerContext
+from handlers.errors import HandlerFailed
+from handlers.events import Event
+from handlers.replies import NO_REPLY, Reply, TextReply
+from handlers.router import UNHANDLED, Router
+from nlp.engine import RulesEngine
+from storage import repos
+from storage.errors import DatabaseUnavailable, translated
+from storage.repos.inbound import RECEIVED
+
+logger = logging.getLogger("louwu.intake")
+
+BATCH_MAX = 64
+
+
+@dataclass(eq=False)
+class Delivery:
+    """One POST of a message; `stored` and `replied` resolve to None when the database failed."""
+
+    event: Event
+    raw: str
+    received_at: dt.datetime
+    stored: asyncio.Future[bool] = field(default_factory=lambda: _future())
+    replied: asyncio.Future[Reply | None] = field(default_factory=lambda: _future())
+    inbound_id: int | None = None
+    # Set when this delivery is a retry of one still being handled in this process.
+    first: Delivery | None = None
+
+
+def _future() -> asyncio.Future:  # type: ignore[type-arg]
+    return asyncio.get_running_loop().create_future()
+
+
+class Intake:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        router: Router,
+        rules: LiveRules,
+        now: Callable[[], dt.datetime],
+        batch_max: int = BATCH_MAX,
+    ) -> None:
+        self._sm = sessionmaker
+        self._router = router
+        self._rules = rules
+        self._now = now
+        self._batch_max = batch_max
+        self._queue: asyncio.Queue[Delivery] = asyncio.Queue()
+        self._in_flight: dict[str, Delivery] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="louwu-intake")
+
+    async def stop(self) -> None:
+        """Finish what is queued, then stop."""
+        await self._queue.join()
+        if self._task:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    def submit(self, event: Event, raw: str) -> Delivery:
+        delivery = Delivery(event, raw, self._now())
+        self._queue.put_nowait(delivery)
+        return delivery
+
+    async def _run(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            while len(batch) < self._batch_max and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            try:
+                await self._process(batch)
+            except Exception:
+                logger.exception("intake batch failed")
+                _settle(batch, stored=False)
+            finally:
+                for _ in batch:
+                    self._queue.task_done()
+
+    async def _process(self, batch: list[Delivery]) -> None:
+        try:
+            async with translated(), self._sm.begin() as session:
+                for d in batch:
+                    await self._record(session, d)
+        except DatabaseUnavailable as exc:
+            logger.warning("database unavailable, %d message(s) refused: %s", len(batch), exc)
+            self._forget(batch)
+            _settle(batch, stored=False)
+            return
+        for d in batch:
+            d.stored.set_result(True)
+        todo = [d for d in batch if d.first is None]
+        try:
+            async with translated(), self._sm.begin() as session:
+                engine = await self._rules.engine(session)
+                replies = [await self._dispatch(session, engine, d) for d in todo]
+        except DatabaseUnavailable as exc:
+            logger.warning("database lost while handling %d message(s): %s", len(todo), exc)
+            replies = [None] * len(todo)
+        finally:
+            self._forget(todo)
+        for d, reply in zip(todo, replies, strict=True):
+            d.replied.set_result(reply)
+        for d in batch:
+            if d.first is not None:
+                _follow(d)
+
+    async def _record(self, session: AsyncSession, d: Delivery) -> None:
+        e = d.event
+        key = e.dedup_key
+        first = self._in_flight.get(key)
+        if first is not None:
+            d.first = first  # a retry while the first delivery is still being handled here
+            return
+        d.inbound_id = await repos.inbound.record(
+            session, key, e.openid, e.kind, d.raw, d.received_at
+        )
+        if d.inbound_id is None:
+            row = await repos.inbound.by_key(session, key)
+            if row is None or row.status != RECEIVED:
+                d.first = d  # a finished duplicate: answer with its stored reply
+                d.replied.set_result(TextReply(row.reply) if row and row.reply else NO_REPLY)
+                return
+            # Stored by an earlier attempt that never finished (crash, lost database): handle now.
+            d.inbound_id = row.id
+        self._in_flight[key] = d
+
+    def _forget(self, batch: list[Delivery]) -> None:
+        for d in batch:
+            if self._in_flight.get(d.event.dedup_key) is d:
+                del self._in_flight[d.event.dedup_key]
+
+    async def _dispatch(self, session: AsyncSession, engine: RulesEngine, d: Delivery) -> Reply:
+        e = d.event
+        reporter = await repos.people.touch(session, e.openid, d.received_at)
+        member = await repos.org.member_by_openid(session, e.openid)
+        ctx = HandlerContext(session, engine, d.received_at, reporter, member, d.inbound_id)
+        error: str | None = None
+        try:
+            async with session.begin_nested():
+                result = await self._router.dispatch(e, ctx)
+        except HandlerFailed as failed:
+            result, error = failed.reply, repr(failed.cause)[:2000]
+        reply = TextReply(texts.UNSUPPORTED) if result is UNHANDLED else result
+        text = reply.text if isinstance(reply, TextReply) else None
+        assert d.inbound_id is not None
+        await repos.inbound.finish(session, d.inbound_id, text, error)
+        return reply
+
+
+def _settle(batch: list[Delivery], stored: bool) -> None:
+    for d in batch:
+        if not d.stored.done():
+            d.stored.set_result(stored)
+        if not d.replied.done():
+            d.replied.set_result(None)
+
+
+def _follow(d: Delivery) -> None:
+    """A retry answered with whatever its first delivery answers."""
+    if d.first is d or d.replied.done():
+        return
+    assert d.first is not None
+    first = d.first.replied
+
+    def copy(fut: asyncio.Future[Reply | None]) -> None:
+        if not d.replied.done():
+            d.replied.set_result(fut.result())
+
+    if first.done():
+        copy(first)
+    else:
+        first.add_done_callback(copy)

@@ -1,0 +1,22 @@
+"""Typed keys for the live objects an aiohttp application holds (no module-level singletons)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.config import Config
+from bot.wechat.verify import SafeMode
+
+if TYPE_CHECKING:
+    pass
+
+CONFIG = web.AppKey("config", Config)
+CLOCK = web.AppKey("clock", Clock)
+ENGINE = web.AppKey("engine", AsyncEngine)
+SESSIONMAKER = web.AppKey("sessionmaker", async_sessionmaker[AsyncSession])
+INTAKE = web.AppKey("intake", "Intake")
+SAFE_MODE = web.AppKey("safe_mode", SafeMode)

@@ -1,0 +1,1 @@
+"""The WeChat side: callback verification, parsing, passive replies."""

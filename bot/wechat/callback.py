@@ -1,0 +1,106 @@
+"""`GET /wechat` (URL verification) and `POST /wechat` (messages): verify, parse, hand to the intake,
+answer with the passive reply within WeChat's five seconds."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from aiohttp import web
+
+from bot.keys import CLOCK, CONFIG, INTAKE, SAFE_MODE
+from bot.wechat.parse import BadMessage, to_event, xml_fields
+from bot.wechat.reply import SUCCESS, ReplyEncrypter, render_text
+from bot.wechat.verify import Rejected, check_fresh, check_signature
+from handlers.replies import TextReply
+
+logger = logging.getLogger("louwu.wechat")
+
+
+def _plain(text: str, status: int = 200) -> web.Response:
+    return web.Response(text=text, status=status, content_type="text/plain")
+
+
+async def verify_url(request: web.Request) -> web.Response:
+    """WeChat's server check: echo `echostr` when the signature holds (the same in safe mode)."""
+    cfg = request.app[CONFIG].wechat
+    q = request.query
+    try:
+        check_signature(
+            cfg.token, q.get("signature", ""), q.get("timestamp", ""), q.get("nonce", "")
+        )
+    except Rejected as exc:
+        return _plain(f"forbidden: {exc}", 403)
+    return _plain(q.get("echostr", ""))
+
+
+async def receive(request: web.Request) -> web.StreamResponse:
+    started = time.monotonic()
+    app = request.app
+    cfg = app[CONFIG]
+    q = request.query
+    timestamp, nonce = q.get("timestamp", ""), q.get("nonce", "")
+    try:
+        check_signature(cfg.wechat.token, q.get("signature", ""), timestamp, nonce)
+        check_fresh(timestamp, app[CLOCK].now().timestamp(), cfg.wechat.timestamp_tolerance)
+    except Rejected as exc:
+        logger.warning("callback refused: %s", exc)
+        return _plain(f"forbidden: {exc}", 403)
+    body = await request.read()
+    encrypted = q.get("encrypt_type", "raw").lower() == "aes"
+    try:
+        fields = xml_fields(body)
+        if encrypted:
+            fields = _decrypt(app, fields, q.get("msg_signature", ""), timestamp, nonce)
+        event = to_event(fields)
+    except Rejected as exc:
+        logger.warning("callback refused: %s", exc)
+        return _plain(f"forbidden: {exc}", 403)
+    except BadMessage as exc:
+        return _plain(f"bad request: {exc}", 400)
+    raw = fields.get("__xml__") or body.decode("utf-8", "replace")
+    delivery = app[INTAKE].submit(event, raw)
+    if not await delivery.stored:
+        return _plain("database unavailable, retry later", 503)
+    budget = cfg.server.reply_deadline - (time.monotonic() - started)
+    try:
+        reply = await asyncio.wait_for(asyncio.shield(delivery.replied), max(budget, 0.05))
+    except TimeoutError:
+        # Stored already: answering "success" loses nothing; a retry gets the stored reply.
+        logger.warning("reply not ready in %.1fs for %s; answered success", budget, event.kind)
+        return _plain(SUCCESS)
+    if reply is None:
+        return _plain("database unavailable, retry later", 503)
+    if not isinstance(reply, TextReply):
+        return _plain(SUCCESS)
+    xml = render_text(event.openid, fields.get("ToUserName", ""), reply.text, int(time.time()))
+    if encrypted:
+        xml = _encrypter(app).encrypt(xml, nonce, int(time.time()))
+    return web.Response(text=xml, content_type="application/xml")
+
+
+def _decrypt(
+    app: web.Application, envelope: dict[str, str], msg_signature: str, timestamp: str, nonce: str
+) -> dict[str, str]:
+    safe = app.get(SAFE_MODE)
+    if safe is None:
+        raise Rejected("encrypted message but no encoding_aes_key is configured")
+    encrypted = envelope.get("Encrypt", "")
+    if not encrypted:
+        raise BadMessage("encrypt_type=aes but no <Encrypt>")
+    check_signature(app[CONFIG].wechat.token, msg_signature, timestamp, nonce, encrypted)
+    xml = safe.decrypt(encrypted)
+    fields = xml_fields(xml.encode())
+    fields["__xml__"] = xml
+    return fields
+
+
+def _encrypter(app: web.Application) -> ReplyEncrypter:
+    cfg = app[CONFIG].wechat
+    return ReplyEncrypter(cfg.token, cfg.encoding_aes_key, cfg.app_id)
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/wechat", verify_url)
+    app.router.add_post("/wechat", receive)

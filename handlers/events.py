@@ -1,0 +1,83 @@
+"""What WeChat tells us, as our own frozen types: tests build them in one line, handlers match on them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Event:
+    openid: str
+    created_at: dt.datetime
+    # WeChat's MsgId for messages; None for events (wechatpy reports 0 for them: never key on it).
+    msg_id: int | None
+
+    @property
+    def dedup_key(self) -> str:
+        """WeChat's retries of one delivery share this key; different deliveries never do."""
+        if self.msg_id:
+            return f"msg:{self.msg_id}"
+        stamp = int(self.created_at.timestamp())
+        return f"evt:{self.openid}:{stamp}:{self.kind}"
+
+    @property
+    def kind(self) -> str:
+        return type(self).__name__
+
+
+@dataclass(frozen=True)
+class TextMessage(Event):
+    text: str
+
+
+@dataclass(frozen=True)
+class ImageMessage(Event):
+    url: str
+    media_id: str
+
+
+@dataclass(frozen=True)
+class VoiceMessage(Event):
+    media_id: str
+    # WeChat's speech recognition, when the account has it on; empty otherwise.
+    recognition: str
+
+
+@dataclass(frozen=True)
+class LocationMessage(Event):
+    latitude: float
+    longitude: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Subscribe(Event):
+    # The scene of a parametric QR code (without "qrscene_"), or "" for a plain follow.
+    scene: str
+
+
+@dataclass(frozen=True)
+class Unsubscribe(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class Scan(Event):
+    scene: str
+
+
+@dataclass(frozen=True)
+class MenuClick(Event):
+    key: str
+
+
+@dataclass(frozen=True)
+class Unknown(Event):
+    """Any message or event type louwu does not handle (video, link, file, view …)."""
+
+    type: str
+
+    @property
+    def kind(self) -> str:
+        return f"Unknown:{self.type}"

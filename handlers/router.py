@@ -1,0 +1,120 @@
+"""A router with filters, in the manner of aiogram: one handler list per event class, first match wins.
+
+Filters are plain callables `(event, ctx) -> bool | dict`; a dict both matches and passes its items to
+the handler as keyword arguments, so filters parse and handlers act.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from handlers.events import Event
+from handlers.replies import Reply
+
+if TYPE_CHECKING:
+    from handlers.context import HandlerContext
+
+logger = logging.getLogger("louwu.router")
+
+Filter = Callable[[Event, "HandlerContext"], "bool | dict[str, Any]"]
+Handler = Callable[..., Awaitable[Reply]]
+ErrorHandler = Callable[[BaseException, Event, "HandlerContext"], Awaitable[Reply]]
+H = TypeVar("H", bound=Callable[..., Any])
+
+
+class SkipHandler(Exception):  # noqa: N818 - aiogram's name, a signal rather than an error
+    """Raised by a handler to let the next matching handler try."""
+
+
+class _Unhandled:
+    def __repr__(self) -> str:
+        return "UNHANDLED"
+
+
+UNHANDLED = _Unhandled()
+
+
+@dataclass(frozen=True)
+class _Registered:
+    callback: Handler
+    filters: tuple[Filter, ...]
+    router: str
+
+    def check(self, event: Event, ctx: HandlerContext) -> dict[str, Any] | None:
+        data: dict[str, Any] = {}
+        for f in self.filters:
+            result = f(event, ctx)
+            if result is False or result is None:
+                return None
+            if isinstance(result, dict):
+                data.update(result)
+        return data
+
+
+class Router:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._handlers: dict[type[Event], list[_Registered]] = {}
+        self._errors: list[tuple[tuple[type[BaseException], ...], ErrorHandler]] = []
+        self._children: list[Router] = []
+        self._flat: dict[type[Event], list[_Registered]] | None = None
+
+    def on(self, event_cls: type[Event], *filters: Filter) -> Callable[[H], H]:
+        def register(callback: H) -> H:
+            entry = _Registered(callback, filters, self.name)
+            self._handlers.setdefault(event_cls, []).append(entry)
+            self._flat = None
+            return callback
+
+        return register
+
+    def error(self, *exc_types: type[BaseException]) -> Callable[[H], H]:
+        def register(callback: H) -> H:
+            self._errors.append((exc_types or (Exception,), callback))
+            return callback
+
+        return register
+
+    def include(self, *routers: Router) -> Router:
+        self._children.extend(routers)
+        self._flat = None
+        return self
+
+    def _walk(self) -> list[Router]:
+        out = [self]
+        for child in self._children:
+            out += child._walk()
+        return out
+
+    def _table(self) -> dict[type[Event], list[_Registered]]:
+        if self._flat is None:
+            flat: dict[type[Event], list[_Registered]] = {}
+            for router in self._walk():
+                for cls, entries in router._handlers.items():
+                    flat.setdefault(cls, []).extend(entries)
+            self._flat = flat
+        return self._flat
+
+    async def dispatch(self, event: Event, ctx: HandlerContext) -> Reply | _Unhandled:
+        """Run the first handler whose filters all match; errors go to the error handlers."""
+        for entry in self._table().get(type(event), ()):
+            data = entry.check(event, ctx)
+            if data is None:
+                continue
+            try:
+                return await entry.callback(event, ctx, **data)
+            except SkipHandler:
+                continue
+            except Exception as exc:
+                return await self.handle_error(exc, event, ctx)
+        return UNHANDLED
+
+    async def handle_error(self, exc: BaseException, event: Event, ctx: HandlerContext) -> Reply:
+        for router in self._walk():
+            for types, callback in router._errors:
+                if isinstance(exc, types):
+                    return await callback(exc, event, ctx)
+        raise exc

@@ -1,0 +1,1 @@
+"""Pure text work: normalisation, segmentation, the keyword rules engine, similarity, evaluation."""

@@ -1,0 +1,1 @@
+"""Data, never decisions: typed models, repositories and migrations for louwu."""

@@ -1,0 +1,44 @@
+"""Storage errors, translated once from driver errors so callers decide by type."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+
+class StorageError(Exception):
+    """Base of the errors this package raises."""
+
+
+class NotFound(StorageError):
+    pass
+
+
+class Duplicate(StorageError):
+    pass
+
+
+class DatabaseUnavailable(StorageError):
+    """The database is down, locked past its busy timeout, or refusing connections."""
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True for the driver errors that mean "try again later", not "your data is wrong"."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, ConnectionError | TimeoutError)
+
+
+@asynccontextmanager
+async def translated() -> AsyncIterator[None]:
+    """Re-raise driver-level availability errors as DatabaseUnavailable."""
+    try:
+        yield
+    except Exception as exc:
+        if is_unavailable(exc):
+            raise DatabaseUnavailable(str(exc).splitlines()[0]) from exc
+        raise

@@ -1,0 +1,27 @@
+"""Typed ORM models; importing this package registers every table on Base.metadata."""
+
+from storage.models.base import Base
+from storage.models.inbound import InboundMessage
+from storage.models.issues import OPEN_STATUSES, STATUSES, Issue, IssueEvent, Supporter
+from storage.models.org import GRID_LEVELS, MEMBER_ROLES, Building, Grid, Member
+from storage.models.people import Reporter
+from storage.models.rules import RuleAudit, RulePackRow, RulesVersion
+
+__all__ = [
+    "GRID_LEVELS",
+    "MEMBER_ROLES",
+    "OPEN_STATUSES",
+    "STATUSES",
+    "Base",
+    "Building",
+    "Grid",
+    "InboundMessage",
+    "Issue",
+    "IssueEvent",
+    "Member",
+    "Reporter",
+    "RuleAudit",
+    "RulePackRow",
+    "RulesVersion",
+    "Supporter",
+]

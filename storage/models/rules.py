@@ -1,0 +1,43 @@
+"""Keyword rule packs (TOML text, versioned) and the audit trail of every change to them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base, intpk
+
+
+class RulePackRow(Base):
+    __tablename__ = "rule_packs"
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    body: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Bumped on every change; processes compare it to decide whether to reload.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[dt.datetime]
+
+
+class RuleAudit(Base):
+    __tablename__ = "rule_audit"
+
+    id: Mapped[intpk]
+    pack: Mapped[str] = mapped_column(String(64), index=True)
+    actor: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(32))
+    before: Mapped[str] = mapped_column(Text, default="")
+    after: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[dt.datetime]
+
+
+class RulesVersion(Base):
+    """One row whose counter moves on any rule change: the cheap per-message check."""
+
+    __tablename__ = "rules_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    counter: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,95 @@
+"""Grids, buildings and members: looked up by code or openid, and upserted from seed files."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Building, Grid, Member
+
+
+async def building(session: AsyncSession, building_id: int) -> Building | None:
+    return await session.get(Building, building_id)
+
+
+async def building_by_code(session: AsyncSession, code: str) -> Building | None:
+    stmt = select(Building).where(Building.code == code)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def buildings(session: AsyncSession) -> list[Building]:
+    stmt = select(Building).where(Building.active.is_(True)).order_by(Building.id)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def grid_by_code(session: AsyncSession, code: str) -> Grid | None:
+    stmt = select(Grid).where(Grid.code == code)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def member_by_openid(session: AsyncSession, openid: str) -> Member | None:
+    stmt = select(Member).where(Member.openid == openid, Member.active.is_(True))
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def upsert_grid(
+    session: AsyncSession, code: str, name: str, level: str, parent_id: int | None
+) -> tuple[Grid, bool]:
+    """Create or update; the flag says whether anything changed."""
+    grid = await grid_by_code(session, code)
+    if grid is None:
+        grid = Grid(code=code, name=name, level=level, parent_id=parent_id)
+        session.add(grid)
+        await session.flush()
+        return grid, True
+    changed = _assign(grid, name=name, level=level, parent_id=parent_id)
+    return grid, changed
+
+
+async def upsert_building(
+    session: AsyncSession,
+    code: str,
+    name: str,
+    aliases: list[str],
+    grid_id: int | None,
+    duty_phone: str | None,
+) -> tuple[Building, bool]:
+    b = await building_by_code(session, code)
+    if b is None:
+        b = Building(code=code, name=name, aliases=aliases, grid_id=grid_id, duty_phone=duty_phone)
+        session.add(b)
+        await session.flush()
+        return b, True
+    changed = _assign(b, name=name, aliases=aliases, grid_id=grid_id, duty_phone=duty_phone)
+    return b, changed
+
+
+async def upsert_member(
+    session: AsyncSession,
+    openid: str,
+    name: str,
+    role: str,
+    building_id: int | None,
+    grid_id: int | None,
+    categories: list[str],
+) -> tuple[Member, bool]:
+    stmt = select(Member).where(Member.openid == openid)
+    m = (await session.execute(stmt)).scalar_one_or_none()
+    fields = dict(
+        name=name, role=role, building_id=building_id, grid_id=grid_id, categories=categories
+    )
+    if m is None:
+        m = Member(openid=openid, **fields)
+        session.add(m)
+        await session.flush()
+        return m, True
+    return m, _assign(m, **fields)
+
+
+def _assign(obj: object, **values: object) -> bool:
+    changed = False
+    for key, value in values.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed = True
+    return changed

@@ -1,0 +1,79 @@
+"""Rule packs in the database: the active one, its version for cheap change checks, and the audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.errors import NotFound
+from storage.models import RuleAudit, RulePackRow, RulesVersion
+
+
+async def version(session: AsyncSession) -> int:
+    """One indexed row read: called often, so processes notice edits made by others."""
+    stmt = select(RulesVersion.counter).where(RulesVersion.id == 1)
+    return (await session.execute(stmt)).scalar_one_or_none() or 0
+
+
+async def active(session: AsyncSession) -> RulePackRow | None:
+    stmt = select(RulePackRow).where(RulePackRow.active.is_(True)).limit(1)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def by_name(session: AsyncSession, name: str) -> RulePackRow:
+    stmt = select(RulePackRow).where(RulePackRow.name == name)
+    row = (await session.execute(stmt)).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"rule pack {name!r}")
+    return row
+
+
+async def all_packs(session: AsyncSession) -> list[RulePackRow]:
+    return list((await session.execute(select(RulePackRow).order_by(RulePackRow.id))).scalars())
+
+
+async def save(
+    session: AsyncSession,
+    name: str,
+    body: str,
+    actor: str,
+    action: str,
+    now: dt.datetime,
+    activate: bool | None = None,
+) -> RulePackRow:
+    """Create or replace pack `name`, audit before/after, and bump the global version."""
+    stmt = select(RulePackRow).where(RulePackRow.name == name)
+    row = (await session.execute(stmt)).scalar_one_or_none()
+    before = ""
+    if row is None:
+        row = RulePackRow(name=name, body=body, active=False, version=1, updated_at=now)
+        session.add(row)
+    else:
+        before = row.body
+        row.body, row.version, row.updated_at = body, row.version + 1, now
+    if activate:
+        await session.execute(update(RulePackRow).values(active=False))
+        row.active = True
+    session.add(RuleAudit(pack=name, actor=actor, action=action, before=before, after=body, at=now))
+    await session.execute(
+        update(RulesVersion).where(RulesVersion.id == 1).values(counter=RulesVersion.counter + 1)
+    )
+    await session.flush()
+    return row
+
+
+async def activate(session: AsyncSession, name: str, actor: str, now: dt.datetime) -> None:
+    row = await by_name(session, name)
+    await session.execute(update(RulePackRow).values(active=False))
+    row.active = True
+    session.add(RuleAudit(pack=name, actor=actor, action="activate", at=now))
+    await session.execute(
+        update(RulesVersion).where(RulesVersion.id == 1).values(counter=RulesVersion.counter + 1)
+    )
+
+
+async def audit(session: AsyncSession, limit: int = 50) -> list[RuleAudit]:
+    stmt = select(RuleAudit).order_by(RuleAudit.id.desc()).limit(limit)
+    return list((await session.execute(stmt)).scalars())
