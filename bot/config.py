@@ -53,12 +53,6 @@ class WeChatConfig:
 
 
 @dataclass(frozen=True)
-class RulesConfig:
-    # How often a process asks the database whether the active rule pack changed.
-    check_interval: float = 1.0
-
-
-@dataclass(frozen=True)
 class LogConfig:
     level: str = "INFO"
 
@@ -68,7 +62,6 @@ class Config:
     server: ServerConfig = field(default_factory=ServerConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     wechat: WeChatConfig = field(default_factory=WeChatConfig)
-    rules: RulesConfig = field(default_factory=RulesConfig)
     log: LogConfig = field(default_factory=LogConfig)
     source: str = "built-in defaults"
 

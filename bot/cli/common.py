@@ -1,0 +1,81 @@
+"""What every command shares: the config option, database sessions, and errors as one clear line."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Config, ConfigError, load_config
+from storage.db import make_engine, make_sessionmaker
+from storage.errors import DatabaseUnavailable, is_unavailable
+
+T = TypeVar("T")
+
+
+class Fail(click.ClickException):
+    """An error the user can fix; printed as one line, exit code 1."""
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Config file (default: ./config.toml if present, else built-in defaults).",
+)
+@click.pass_context
+def main_group(ctx: click.Context, config_path: Path | None) -> None:
+    """louwu (楼务): the back end of a building affairs committee's WeChat Official Account."""
+    ctx.obj = config_path
+
+
+def get_config() -> Config:
+    path = click.get_current_context().find_root().obj
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        raise Fail(str(exc)) from None
+
+
+def setup_logging(config: Config) -> None:
+    logging.basicConfig(
+        level=config.log.level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def run(coro_fn: Callable[..., Awaitable[T]]) -> Callable[..., T]:
+    """Run an async command body, turning database outages into one clear line."""
+
+    @functools.wraps(coro_fn)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        try:
+            return asyncio.run(coro_fn(*args, **kwargs))
+        except DatabaseUnavailable as exc:
+            raise Fail(f"database unavailable: {exc} (check [database] url)") from None
+        except Exception as exc:
+            if is_unavailable(exc):
+                msg = str(exc).splitlines()[0]
+                raise Fail(f"database unavailable: {msg} (check [database] url)") from None
+            raise
+
+    return wrapper
+
+
+@asynccontextmanager
+async def session_scope(config: Config) -> AsyncIterator[AsyncSession]:
+    """One transaction: committed when the block ends, rolled back on error."""
+    engine = make_engine(config.database.url)
+    try:
+        async with make_sessionmaker(engine).begin() as session:
+            yield session
+    finally:
+        await engine.dispose()

@@ -1,0 +1,56 @@
+"""`louwu serve`: run the web server (callback, health) on [server] host and port."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import click
+from aiohttp import web
+
+from bot.app import create_app
+from bot.cli.common import Fail, get_config, setup_logging
+from bot.config import Config
+from storage import schema
+from storage.db import make_engine
+from storage.errors import is_unavailable
+
+logger = logging.getLogger("louwu.serve")
+
+
+@click.command()
+@click.option("--port", type=int, help="Override [server] port.")
+def serve(port: int | None) -> None:
+    """Serve /wechat and /healthz."""
+    config = get_config()
+    setup_logging(config)
+    check_schema(config)
+    host, port = config.server.host, port or config.server.port
+    describe_mode(config)
+    web.run_app(create_app(config), host=host, port=port, print=None, access_log=None)
+
+
+def check_schema(config: Config) -> None:
+    """Refuse to start on a database that is not at the newest migration."""
+
+    async def at_head() -> bool:
+        engine = make_engine(config.database.url)
+        try:
+            return await schema.is_at_head(engine)
+        finally:
+            await engine.dispose()
+
+    try:
+        ok = asyncio.run(at_head())
+    except Exception as exc:
+        if is_unavailable(exc):
+            raise Fail(f"database unavailable: {str(exc).splitlines()[0]} (check [database] url)") from None
+        raise
+    if not ok:
+        raise Fail("the database schema is not up to date: run `louwu db upgrade` first")
+
+
+def describe_mode(config: Config) -> None:
+    mode = "safe mode (AES)" if config.wechat.safe_mode else "plaintext mode"
+    logger.info("callback in %s; replies are passive only until outbound messaging is set up", mode)
+    logger.info("listening on http://%s:%s/wechat (config: %s)", config.server.host, config.server.port, config.source)

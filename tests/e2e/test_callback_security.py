@@ -1,0 +1,82 @@
+"""The callback refuses what WeChat did not send, and never answers hostile input with a 500."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.wechat.verify import signature
+from storage.models import InboundMessage
+from tests.conftest import TOKEN
+
+
+async def stored(sessionmaker) -> int:
+    async with sessionmaker() as s:
+        return (await s.execute(select(func.count(InboundMessage.id)))).scalar_one()
+
+
+async def test_url_verification_echoes_echostr(client):
+    params = {"timestamp": "1", "nonce": "n", "echostr": "hello-123"}
+    params["signature"] = signature(TOKEN, "1", "n")
+    resp = await client.get("/wechat", params=params)
+    assert resp.status == 200
+    assert await resp.text() == "hello-123"
+
+
+async def test_url_verification_with_a_forged_signature_is_403(client):
+    params = {"timestamp": "1", "nonce": "n", "echostr": "x", "signature": "f" * 40}
+    resp = await client.get("/wechat", params=params)
+    assert resp.status == 403
+
+
+async def test_forged_signature_is_refused_and_not_stored(wx, sessionmaker):
+    answer = await wx.text("o_x", "电梯坏了", forge=True)
+    assert answer.status == 403
+    assert await stored(sessionmaker) == 0
+
+
+async def test_stale_timestamp_is_refused(wx, sessionmaker):
+    answer = await wx.text("o_x", "电梯坏了", stale=True)
+    assert answer.status == 403
+    assert await stored(sessionmaker) == 0
+
+
+async def test_missing_query_parameters_are_refused(client):
+    resp = await client.post("/wechat", data="<xml/>")
+    assert resp.status == 403
+
+
+HOSTILE = {
+    "external_entity": (
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+        "<xml><ToUserName>a</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime>"
+        "<MsgType>text</MsgType><Content>&e;</Content><MsgId>1</MsgId></xml>"
+    ),
+    "billion_laughs": (
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+        "<xml><Content>&c;</Content></xml>"
+    ),
+    "garbage": "this is not xml at all \x00\x01",
+    "wrong_root": "<html><body>hi</body></html>",
+    "missing_fields": "<xml><Content>hi</Content></xml>",
+    "bad_create_time": (
+        "<xml><FromUserName>o</FromUserName><CreateTime>soon</CreateTime><MsgType>text</MsgType></xml>"
+    ),
+    "deep_nesting": "<xml>" + "<a>" * 5000 + "</a>" * 5000 + "</xml>",
+    "empty": "",
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+async def test_hostile_or_garbage_body_is_400_and_not_stored(wx, sessionmaker, name):
+    answer = await wx.post(HOSTILE[name])
+    assert answer.status == 400, answer.body
+    assert "Traceback" not in answer.body
+    assert await stored(sessionmaker) == 0
+
+
+async def test_oversized_body_is_413(wx):
+    body = wx.message("o_x", "text", Content="长" * 40_000).xml
+    answer = await wx.post(body)
+    assert answer.status == 413
