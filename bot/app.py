@@ -11,21 +11,24 @@ from sqlalchemy import text
 from bot.clock import Clock
 from bot.config import Config
 from bot.intake import Intake
-from bot.keys import CLOCK, CONFIG, ENGINE, INTAKE, SAFE_MODE, SESSIONMAKER
+from bot.keys import CLOCK, CONFIG, ENGINE, INTAKE, ROUTER, SAFE_MODE, SESSIONMAKER
 from bot.rules import LiveRules
 from bot.wechat import callback
 from bot.wechat.verify import SafeMode
 from handlers import build_router
+from handlers.router import Router
 from storage.db import make_engine, make_sessionmaker
 from storage.errors import is_unavailable
 
 logger = logging.getLogger("louwu.app")
 
 
-def create_app(config: Config, clock: Clock | None = None) -> web.Application:
+def create_app(config: Config, clock: Clock | None = None, router: Router | None = None) -> web.Application:
+    """The whole service; `router` replaces the conversation handlers (tests of the intake)."""
     app = web.Application(client_max_size=config.server.max_body_bytes)
     app[CONFIG] = config
     app[CLOCK] = clock or Clock()
+    app[ROUTER] = router or build_router()
     if config.wechat.safe_mode:
         app[SAFE_MODE] = SafeMode(config.wechat.encoding_aes_key, config.wechat.app_id)
     app.cleanup_ctx.append(_database)
@@ -44,7 +47,7 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _intake(app: web.Application) -> AsyncIterator[None]:
-    intake = Intake(app[SESSIONMAKER], build_router(), LiveRules(), app[CLOCK].now)
+    intake = Intake(app[SESSIONMAKER], app[ROUTER], LiveRules(), app[CLOCK].now)
     intake.start()
     app[INTAKE] = intake
     yield

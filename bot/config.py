@@ -42,7 +42,7 @@ class DatabaseConfig:
 class WeChatConfig:
     app_id: str = "wx_louwu_demo"
     app_secret: str = ""
-    token: str = "louwu"
+    token: str = "louwu"  # noqa: S105 - the demo's callback token, replaced in real configs
     encoding_aes_key: str = ""  # empty = plaintext mode
     api_base_url: str = WECHAT_API
     timestamp_tolerance: int = 300
@@ -99,9 +99,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise ConfigError(
-            f"{path}: no such config file (copy config.example.toml to start)"
-        ) from None
+        raise ConfigError(f"{path}: no such config file (copy config.example.toml to start)") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     except OSError as exc:
@@ -169,6 +167,4 @@ def _from_env(value: _EnvValue, kind: Any, key: str) -> Any:
 
 
 def _kind_name(kind: Any) -> str:
-    return {int: "an integer", float: "a number", bool: "true or false", str: "a string"}.get(
-        kind, str(kind)
-    )
+    return {int: "an integer", float: "a number", bool: "true or false", str: "a string"}.get(kind, str(kind))

@@ -24,7 +24,6 @@ from handlers.errors import HandlerFailed
 from handlers.events import Event
 from handlers.replies import NO_REPLY, Reply, TextReply
 from handlers.router import UNHANDLED, Router
-from nlp.engine import RulesEngine
 from storage import repos
 from storage.errors import DatabaseUnavailable, translated
 from storage.repos.inbound import RECEIVED
@@ -102,8 +101,7 @@ class Intake:
     async def _process(self, batch: list[Delivery]) -> None:
         try:
             async with translated(), self._sm.begin() as session:
-                for d in batch:
-                    await self._record(session, d)
+                await self._record(session, batch)
         except DatabaseUnavailable as exc:
             logger.warning("database unavailable, %d message(s) refused: %s", len(batch), exc)
             self._forget(batch)
@@ -113,9 +111,7 @@ class Intake:
             d.stored.set_result(True)
         todo = [d for d in batch if d.first is None]
         try:
-            async with translated(), self._sm.begin() as session:
-                engine = await self._rules.engine(session)
-                replies = [await self._dispatch(session, engine, d) for d in todo]
+            replies = await self._handle_all(todo)
         except DatabaseUnavailable as exc:
             logger.warning("database lost while handling %d message(s): %s", len(todo), exc)
             replies = [None] * len(todo)
@@ -127,47 +123,98 @@ class Intake:
             if d.first is not None:
                 _follow(d)
 
-    async def _record(self, session: AsyncSession, d: Delivery) -> None:
-        e = d.event
-        key = e.dedup_key
-        first = self._in_flight.get(key)
-        if first is not None:
-            d.first = first  # a retry while the first delivery is still being handled here
-            return
-        d.inbound_id = await repos.inbound.record(
-            session, key, e.openid, e.kind, d.raw, d.received_at
-        )
-        if d.inbound_id is None:
-            row = await repos.inbound.by_key(session, key)
-            if row is None or row.status != RECEIVED:
-                d.first = d  # a finished duplicate: answer with its stored reply
-                d.replied.set_result(TextReply(row.reply) if row and row.reply else NO_REPLY)
-                return
+    async def _record(self, session: AsyncSession, batch: list[Delivery]) -> None:
+        """Store the batch in one INSERT; retries collide on the UNIQUE dedup key."""
+        new: dict[str, Delivery] = {}
+        for d in batch:
+            key = d.event.dedup_key
+            first = self._in_flight.get(key) or new.get(key)
+            if first is not None:
+                d.first = first  # a retry while the first delivery is still being handled here
+            else:
+                new[key] = d
+        rows = [
+            repos.inbound.NewInbound(key, d.event.openid, d.event.kind, d.raw, d.received_at)
+            for key, d in new.items()
+        ]
+        ids = await repos.inbound.record_many(session, rows)
+        for key, d in new.items():
+            d.inbound_id = ids.get(key)
+            if d.inbound_id is None:
+                await self._seen_before(session, d)
+            if d.inbound_id is not None:
+                self._in_flight[key] = d
+
+    async def _seen_before(self, session: AsyncSession, d: Delivery) -> None:
+        row = await repos.inbound.by_key(session, d.event.dedup_key)
+        if row is not None and row.status == RECEIVED:
             # Stored by an earlier attempt that never finished (crash, lost database): handle now.
             d.inbound_id = row.id
-        self._in_flight[key] = d
+            return
+        d.first = d  # a finished duplicate: answer with its stored reply
+        d.replied.set_result(TextReply(row.reply) if row and row.reply else NO_REPLY)
 
     def _forget(self, batch: list[Delivery]) -> None:
         for d in batch:
             if self._in_flight.get(d.event.dedup_key) is d:
                 del self._in_flight[d.event.dedup_key]
 
-    async def _dispatch(self, session: AsyncSession, engine: RulesEngine, d: Delivery) -> Reply:
-        e = d.event
-        reporter = await repos.people.touch(session, e.openid, d.received_at)
-        member = await repos.org.member_by_openid(session, e.openid)
-        ctx = HandlerContext(session, engine, d.received_at, reporter, member, d.inbound_id)
-        error: str | None = None
+    async def _handle_all(self, todo: list[Delivery]) -> list[Reply | None]:
+        """Handle a batch in one transaction; if a handler fails, redo it with a savepoint each."""
+        if not todo:
+            return []
         try:
-            async with session.begin_nested():
-                result = await self._router.dispatch(e, ctx)
+            return await self._handle(todo, isolate=False)
+        except _Isolate:
+            return await self._handle(todo, isolate=True)
+
+    async def _handle(self, todo: list[Delivery], isolate: bool) -> list[Reply | None]:
+        async with translated(), self._sm.begin() as session:
+            engine = await self._rules.engine(session)
+            seen = {d.event.openid: d.received_at for d in todo}
+            reporters = await repos.people.touch_many(session, seen)
+            members = await repos.org.members_by_openid(session, list(seen))
+            replies: list[Reply | None] = []
+            finished: list[tuple[int, str | None, str | None]] = []
+            for d in todo:
+                e = d.event
+                ctx = HandlerContext(
+                    session,
+                    engine,
+                    d.received_at,
+                    reporters[e.openid],
+                    members.get(e.openid),
+                    d.inbound_id,
+                )
+                reply, error = await self._dispatch(session, ctx, e, isolate)
+                replies.append(reply)
+                assert d.inbound_id is not None
+                finished.append((d.inbound_id, _text_of(reply), error))
+            await repos.inbound.finish_many(session, finished)
+        return replies
+
+    async def _dispatch(
+        self, session: AsyncSession, ctx: HandlerContext, event: Event, isolate: bool
+    ) -> tuple[Reply, str | None]:
+        try:
+            if not isolate:
+                result = await self._router.dispatch(event, ctx)
+            else:
+                async with session.begin_nested():
+                    result = await self._router.dispatch(event, ctx)
         except HandlerFailed as failed:
-            result, error = failed.reply, repr(failed.cause)[:2000]
-        reply = TextReply(texts.UNSUPPORTED) if result is UNHANDLED else result
-        text = reply.text if isinstance(reply, TextReply) else None
-        assert d.inbound_id is not None
-        await repos.inbound.finish(session, d.inbound_id, text, error)
-        return reply
+            if not isolate:
+                raise _Isolate from failed
+            return failed.reply, repr(failed.cause)[:2000]
+        return (TextReply(texts.UNSUPPORTED) if result is UNHANDLED else result), None
+
+
+class _Isolate(Exception):  # noqa: N818 - a control-flow signal
+    """A handler failed in an unisolated batch: roll it back and redo it with savepoints."""
+
+
+def _text_of(reply: Reply) -> str | None:
+    return reply.text if isinstance(reply, TextReply) else None
 
 
 def _settle(batch: list[Delivery], stored: bool) -> None:

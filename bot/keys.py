@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.config import Config
 from bot.wechat.verify import SafeMode
+from handlers.router import Router
 
 if TYPE_CHECKING:
     pass
@@ -20,3 +21,4 @@ ENGINE = web.AppKey("engine", AsyncEngine)
 SESSIONMAKER = web.AppKey("sessionmaker", async_sessionmaker[AsyncSession])
 INTAKE = web.AppKey("intake", "Intake")
 SAFE_MODE = web.AppKey("safe_mode", SafeMode)
+ROUTER = web.AppKey("router", Router)

@@ -76,11 +76,14 @@ def parse_seed(text: str, source: str) -> Seed:
         raise SeedError(f"{source}: not valid TOML: {exc}") from None
     unknown = set(data) - {"grids", "buildings", "members"}
     if unknown:
-        raise SeedError(f"{source}: unknown table(s) {sorted(unknown)}; use [[grids]], [[buildings]], [[members]]")
+        raise SeedError(
+            f"{source}: unknown table(s) {sorted(unknown)}; use [[grids]], [[buildings]], [[members]]"
+        )
     lines = _TableLines(text)
     grids = tuple(_row(GridRow, r, source, lines.at("grids", i)) for i, r in enumerate(data.get("grids", [])))
     buildings = tuple(
-        _row(BuildingRow, r, source, lines.at("buildings", i)) for i, r in enumerate(data.get("buildings", []))
+        _row(BuildingRow, r, source, lines.at("buildings", i))
+        for i, r in enumerate(data.get("buildings", []))
     )
     members = tuple(
         _row(MemberRow, r, source, lines.at("members", i)) for i, r in enumerate(data.get("members", []))
@@ -141,7 +144,11 @@ def _row(cls: type, raw: Any, source: str, line: int) -> Any:
 def _check_refs(seed: Seed, source: str, lines: _TableLines) -> None:
     grids = {g.code for g in seed.grids}
     buildings = {b.code for b in seed.buildings}
-    for kind, rows in (("grids", seed.grids), ("buildings", seed.buildings), ("members", seed.members)):
+    for kind, rows in (
+        ("grids", seed.grids),
+        ("buildings", seed.buildings),
+        ("members", seed.members),
+    ):
         seen: set[str] = set()
         for i, row in enumerate(rows):
             key = row.openid if isinstance(row, MemberRow) else row.code
@@ -151,10 +158,14 @@ def _check_refs(seed: Seed, source: str, lines: _TableLines) -> None:
             seen.add(key)
     for i, g in enumerate(seed.grids):
         if g.parent and g.parent not in grids:
-            raise SeedError(f"{source}:{lines.at('grids', i)}: parent {g.parent!r} is not a grid of this file")
+            raise SeedError(
+                f"{source}:{lines.at('grids', i)}: parent {g.parent!r} is not a grid of this file"
+            )
     for i, b in enumerate(seed.buildings):
         if b.grid and b.grid not in grids:
-            raise SeedError(f"{source}:{lines.at('buildings', i)}: grid {b.grid!r} is not a grid of this file")
+            raise SeedError(
+                f"{source}:{lines.at('buildings', i)}: grid {b.grid!r} is not a grid of this file"
+            )
     for i, m in enumerate(seed.members):
         where = f"{source}:{lines.at('members', i)}"
         if m.building and m.building not in buildings:
@@ -189,8 +200,13 @@ async def load_seed(session: AsyncSession, seed: Seed) -> SeedReport:
         _count(report, changed, building.id, f"building {b.code}")
     for m in seed.members:
         member, changed = await repos.org.upsert_member(
-            session, m.openid, m.name, m.role, building_ids.get(m.building or ""),
-            grid_ids.get(m.grid or ""), list(m.categories),
+            session,
+            m.openid,
+            m.name,
+            m.role,
+            building_ids.get(m.building or ""),
+            grid_ids.get(m.grid or ""),
+            list(m.categories),
         )
         _count(report, changed, member.id, f"member {m.name}")
     return report

@@ -49,6 +49,4 @@ async def file_complaint(ctx: HandlerContext, text: str) -> Reply:
         name = building.name if building else ""
         next_step = texts.NEXT_STEP_BOUND.format(building=name, hours=category.accept_hours)
     template = texts.FILED_URGENT if tagging.urgent else texts.FILED
-    return TextReply(
-        template.format(number=issue.number, category=category.name, next_step=next_step)
-    )
+    return TextReply(template.format(number=issue.number, category=category.name, next_step=next_step))

@@ -150,9 +150,7 @@ class _Parser:
             threshold=threshold,
             categories=tuple(categories),
             urgency_words=self.words(urgency.get("words", []), "[urgency] words", "[urgency]"),
-            urgency_exclude=self.words(
-                urgency.get("exclude", []), "[urgency] exclude", "[urgency]"
-            ),
+            urgency_exclude=self.words(urgency.get("exclude", []), "[urgency] exclude", "[urgency]"),
             description=str(head.get("description", "")),
         )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import click
 
 from bot.cli.common import Fail, get_config, run, session_scope
@@ -42,9 +41,12 @@ async def _load_default_rules(config) -> bool:  # noqa: ANN001 - click passes th
         if await repos.rules.all_packs(session):
             return False
         await repos.rules.save(
-            session, DEFAULT_PACK_NAME, default_pack_text(), "louwu db upgrade", "create",
-            Clock().now(), activate=True,
+            session,
+            DEFAULT_PACK_NAME,
+            default_pack_text(),
+            "louwu db upgrade",
+            "create",
+            Clock().now(),
+            activate=True,
         )
         return True
-
-

@@ -32,7 +32,14 @@ def list_(as_json: bool, status: str | None, limit: int | None) -> None:
     table = Table("#", "status", "category", "building", "supporters", "text")
     for r in rows:
         mark = " !" if r.urgent else ""
-        table.add_row(f"{r.number}{mark}", r.status, r.category, r.building or "—", str(r.supporters), r.text[:40])
+        table.add_row(
+            f"{r.number}{mark}",
+            r.status,
+            r.category,
+            r.building or "—",
+            str(r.supporters),
+            r.text[:40],
+        )
     Console().print(table)
 
 

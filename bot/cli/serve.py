@@ -53,4 +53,9 @@ def check_schema(config: Config) -> None:
 def describe_mode(config: Config) -> None:
     mode = "safe mode (AES)" if config.wechat.safe_mode else "plaintext mode"
     logger.info("callback in %s; replies are passive only until outbound messaging is set up", mode)
-    logger.info("listening on http://%s:%s/wechat (config: %s)", config.server.host, config.server.port, config.source)
+    logger.info(
+        "listening on http://%s:%s/wechat (config: %s)",
+        config.server.host,
+        config.server.port,
+        config.source,
+    )

@@ -27,9 +27,7 @@ async def verify_url(request: web.Request) -> web.Response:
     cfg = request.app[CONFIG].wechat
     q = request.query
     try:
-        check_signature(
-            cfg.token, q.get("signature", ""), q.get("timestamp", ""), q.get("nonce", "")
-        )
+        check_signature(cfg.token, q.get("signature", ""), q.get("timestamp", ""), q.get("nonce", ""))
     except Rejected as exc:
         return _plain(f"forbidden: {exc}", 403)
     return _plain(q.get("echostr", ""))

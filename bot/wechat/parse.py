@@ -88,9 +88,7 @@ def _text(f: dict[str, str], openid: str, created: dt.datetime, msg_id: int | No
 
 
 def _image(f: dict[str, str], openid: str, created: dt.datetime, msg_id: int | None) -> Event:
-    return ImageMessage(
-        openid, created, msg_id, url=f.get("PicUrl", ""), media_id=f.get("MediaId", "")
-    )
+    return ImageMessage(openid, created, msg_id, url=f.get("PicUrl", ""), media_id=f.get("MediaId", ""))
 
 
 def _voice(f: dict[str, str], openid: str, created: dt.datetime, msg_id: int | None) -> Event:
@@ -104,9 +102,7 @@ def _location(f: dict[str, str], openid: str, created: dt.datetime, msg_id: int 
         lat, lon = float(f.get("Location_X", "0")), float(f.get("Location_Y", "0"))
     except ValueError:
         raise BadMessage("Location_X/Location_Y are not numbers") from None
-    return LocationMessage(
-        openid, created, msg_id, latitude=lat, longitude=lon, label=f.get("Label", "")
-    )
+    return LocationMessage(openid, created, msg_id, latitude=lat, longitude=lon, label=f.get("Label", ""))
 
 
 _MESSAGES: dict[str, Callable[[dict[str, str], str, dt.datetime, int | None], Event]] = {

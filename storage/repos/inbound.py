@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,24 +14,37 @@ from storage.repos._sql import insert_for
 RECEIVED, HANDLED, FAILED = "received", "handled", "failed"
 
 
-async def record(
-    session: AsyncSession, key: str, openid: str, msg_type: str, raw: str, now: dt.datetime
-) -> int | None:
-    """Store the message; None when its key is already stored (a retry), decided by the UNIQUE key."""
+@dataclass(frozen=True)
+class NewInbound:
+    key: str
+    openid: str
+    msg_type: str
+    raw: str
+    received_at: dt.datetime
+
+
+async def record_many(session: AsyncSession, rows: list[NewInbound]) -> dict[str, int]:
+    """Store a batch in one statement; returns {key: id} for the keys not stored before."""
+    if not rows:
+        return {}
+    values = [
+        {
+            "dedup_key": r.key,
+            "openid": r.openid,
+            "msg_type": r.msg_type,
+            "raw": r.raw,
+            "received_at": r.received_at,
+            "status": RECEIVED,
+        }
+        for r in rows
+    ]
     stmt = (
         insert_for(session, InboundMessage)
-        .values(
-            dedup_key=key,
-            openid=openid,
-            msg_type=msg_type,
-            raw=raw,
-            received_at=now,
-            status=RECEIVED,
-        )
+        .values(values)
         .on_conflict_do_nothing(index_elements=["dedup_key"])
-        .returning(InboundMessage.id)
+        .returning(InboundMessage.dedup_key, InboundMessage.id)
     )
-    return (await session.execute(stmt)).scalar_one_or_none()
+    return {key: id_ for key, id_ in (await session.execute(stmt)).all()}
 
 
 async def by_key(session: AsyncSession, key: str) -> InboundMessage | None:
@@ -38,9 +52,7 @@ async def by_key(session: AsyncSession, key: str) -> InboundMessage | None:
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def finish(
-    session: AsyncSession, inbound_id: int, reply: str | None, error: str | None = None
-) -> None:
+async def finish(session: AsyncSession, inbound_id: int, reply: str | None, error: str | None = None) -> None:
     status = FAILED if error else HANDLED
     await session.execute(
         update(InboundMessage)
@@ -49,9 +61,18 @@ async def finish(
     )
 
 
-async def unhandled(
-    session: AsyncSession, before: dt.datetime, limit: int = 100
-) -> list[InboundMessage]:
+async def finish_many(session: AsyncSession, rows: list[tuple[int, str | None, str | None]]) -> None:
+    """Store the replies of a batch in one executemany."""
+    if not rows:
+        return
+    params = [
+        {"id": i, "reply": reply, "error": error, "status": FAILED if error else HANDLED}
+        for i, reply, error in rows
+    ]
+    await session.execute(update(InboundMessage), params)
+
+
+async def unhandled(session: AsyncSession, before: dt.datetime, limit: int = 100) -> list[InboundMessage]:
     """Messages stored but never answered (a crash between the two), oldest first."""
     stmt = (
         select(InboundMessage)
@@ -60,9 +81,3 @@ async def unhandled(
         .limit(limit)
     )
     return list((await session.execute(stmt)).scalars())
-
-
-async def count(session: AsyncSession) -> int:
-    from sqlalchemy import func
-
-    return (await session.execute(select(func.count(InboundMessage.id)))).scalar_one()

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import NotFound
@@ -66,11 +66,8 @@ async def create(session: AsyncSession, new: NewIssue, actor: str, now: dt.datet
 async def add_event(
     session: AsyncSession, issue_id: int, kind: str, actor: str, note: str, now: dt.datetime
 ) -> None:
-    await session.execute(
-        insert(IssueEvent).values(
-            issue_id=issue_id, kind=kind, actor=actor, note=note, created_at=now
-        )
-    )
+    # Added, not executed: the unit of work writes a batch's events in one executemany.
+    session.add(IssueEvent(issue_id=issue_id, kind=kind, actor=actor, note=note, created_at=now))
 
 
 async def get(session: AsyncSession, number: int) -> Issue:
@@ -95,9 +92,7 @@ async def latest_open_of(session: AsyncSession, reporter_id: int) -> Issue | Non
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def rows(
-    session: AsyncSession, status: str | None = None, limit: int | None = None
-) -> list[IssueRow]:
+async def rows(session: AsyncSession, status: str | None = None, limit: int | None = None) -> list[IssueRow]:
     supporters = (
         select(Supporter.issue_id, func.count(Supporter.id).label("n"))
         .group_by(Supporter.issue_id)

@@ -32,6 +32,11 @@ async def member_by_openid(session: AsyncSession, openid: str) -> Member | None:
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+async def members_by_openid(session: AsyncSession, openids: list[str]) -> dict[str, Member]:
+    stmt = select(Member).where(Member.openid.in_(openids), Member.active.is_(True))
+    return {m.openid: m for m in (await session.execute(stmt)).scalars()}
+
+
 async def upsert_grid(
     session: AsyncSession, code: str, name: str, level: str, parent_id: int | None
 ) -> tuple[Grid, bool]:
@@ -75,9 +80,7 @@ async def upsert_member(
 ) -> tuple[Member, bool]:
     stmt = select(Member).where(Member.openid == openid)
     m = (await session.execute(stmt)).scalar_one_or_none()
-    fields = dict(
-        name=name, role=role, building_id=building_id, grid_id=grid_id, categories=categories
-    )
+    fields = dict(name=name, role=role, building_id=building_id, grid_id=grid_id, categories=categories)
     if m is None:
         m = Member(openid=openid, **fields)
         session.add(m)

@@ -11,17 +11,24 @@ from storage.models import Reporter
 from storage.repos._sql import insert_for
 
 
-async def touch(session: AsyncSession, openid: str, now: dt.datetime) -> Reporter:
-    """The reporter for `openid`, created on first contact; marks the start of WeChat's 48 h window."""
+async def touch_many(session: AsyncSession, seen: dict[str, dt.datetime]) -> dict[str, Reporter]:
+    """`touch` for a batch of senders in one statement: {openid: when their message arrived}."""
+    table = insert_for(session, Reporter)
     stmt = (
-        insert_for(session, Reporter)
-        .values(openid=openid, subscribed=True, first_seen_at=now, last_inbound_at=now)
+        table.values(
+            [
+                {"openid": o, "subscribed": True, "first_seen_at": t, "last_inbound_at": t}
+                for o, t in seen.items()
+            ]
+        )
         .on_conflict_do_update(
-            index_elements=["openid"], set_={"last_inbound_at": now, "subscribed": True}
+            index_elements=["openid"],
+            set_={"last_inbound_at": table.excluded.last_inbound_at, "subscribed": True},
         )
         .returning(Reporter)
     )
-    return (await session.execute(stmt)).scalar_one()
+    rows = (await session.execute(stmt, execution_options={"populate_existing": True})).scalars()
+    return {r.openid: r for r in rows}
 
 
 async def by_openid(session: AsyncSession, openid: str) -> Reporter | None:
@@ -30,9 +37,7 @@ async def by_openid(session: AsyncSession, openid: str) -> Reporter | None:
 
 
 async def bind(session: AsyncSession, reporter_id: int, building_id: int) -> None:
-    await session.execute(
-        update(Reporter).where(Reporter.id == reporter_id).values(building_id=building_id)
-    )
+    await session.execute(update(Reporter).where(Reporter.id == reporter_id).values(building_id=building_id))
 
 
 async def forget(session: AsyncSession, openid: str) -> None:
@@ -42,9 +47,7 @@ async def forget(session: AsyncSession, openid: str) -> None:
         return
     from storage.models import Issue, Supporter
 
-    await session.execute(
-        update(Issue).where(Issue.reporter_id == reporter.id).values(reporter_id=None)
-    )
+    await session.execute(update(Issue).where(Issue.reporter_id == reporter.id).values(reporter_id=None))
     await session.execute(
         update(Supporter).where(Supporter.reporter_id == reporter.id).values(reporter_id=None)
     )

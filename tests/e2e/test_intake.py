@@ -13,9 +13,7 @@ async def count(sessionmaker, model) -> int:
         return (await s.execute(select(func.count()).select_from(model))).scalar_one()
 
 
-async def test_text_complaint_files_an_issue_and_replies_with_its_number(
-    wx: WeChatSender, sessionmaker
-):
+async def test_text_complaint_files_an_issue_and_replies_with_its_number(wx: WeChatSender, sessionmaker):
     answer = await wx.text("o_alice", "四楼食堂下个月就关了，九百多人以后去哪吃饭？")
     assert answer.status == 200
     assert "#1" in answer.text

@@ -57,6 +57,11 @@ async def test_plaintext_message_still_accepted_in_safe_mode(safe_wx):
 
 
 async def test_url_verification_echoes_echostr_in_safe_mode(safe_wx):
-    params = {"timestamp": "1", "nonce": "n", "echostr": "abc", "signature": signature(TOKEN, "1", "n")}
+    params = {
+        "timestamp": "1",
+        "nonce": "n",
+        "echostr": "abc",
+        "signature": signature(TOKEN, "1", "n"),
+    }
     resp = await safe_wx.client.get("/wechat", params=params)
     assert await resp.text() == "abc"

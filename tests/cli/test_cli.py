@@ -1,0 +1,104 @@
+"""The `louwu` command: set-up, seeding and listing, with mistakes reported as one clear line."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli.common import main_group
+
+DEMO = Path(__file__).parents[2] / "bot" / "demo" / "demo.toml"
+
+
+@pytest.fixture
+def cfg(tmp_path: Path) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path}/louwu.db"\n')
+    return path
+
+
+def louwu(cfg: Path, *args: str):
+    return CliRunner().invoke(main_group, ["--config", str(cfg), *args], catch_exceptions=False)
+
+
+def test_db_upgrade_creates_the_schema_and_loads_default_rules(cfg):
+    result = louwu(cfg, "db", "upgrade")
+    assert result.exit_code == 0, result.output
+    assert "default rule pack loaded" in result.output
+    again = louwu(cfg, "db", "upgrade")
+    assert "default rule pack loaded" not in again.output
+
+
+def test_seed_twice_changes_nothing_the_second_time(cfg):
+    louwu(cfg, "db", "upgrade")
+    first = louwu(cfg, "seed", str(DEMO))
+    assert first.exit_code == 0, first.output
+    assert "5 buildings" in first.output
+    second = louwu(cfg, "seed", str(DEMO))
+    assert "0 changed" in second.output
+
+
+def test_bad_seed_row_is_reported_with_its_line_and_nothing_loaded(cfg, tmp_path):
+    louwu(cfg, "db", "upgrade")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        textwrap.dedent(
+            """\
+            [[grids]]
+            code = "g"
+            name = "G"
+            level = "street"
+
+            [[buildings]]
+            code = "b"
+            name = "B"
+            grid = "g"
+
+            [[members]]
+            openid = "o1"
+            name = "X"
+            role = "boss"
+            building = "b"
+            """
+        )
+    )
+    result = louwu(cfg, "seed", str(bad))
+    assert result.exit_code == 1
+    assert "bad.toml:11" in result.output
+    assert "role 'boss'" in result.output
+    listing = louwu(cfg, "seed", str(DEMO))
+    assert "17 changed" in listing.output  # nothing of bad.toml was loaded before
+
+
+def test_issues_list_json_has_the_public_fields(cfg):
+    louwu(cfg, "db", "upgrade")
+    result = louwu(cfg, "issues", "list", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.output) == []
+
+
+def test_broken_config_is_one_line(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("[database]\nurll = 'x'\n")
+    result = CliRunner().invoke(main_group, ["--config", str(path), "issues", "list"])
+    assert result.exit_code == 1
+    assert "unknown key [database] urll" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_serve_refuses_an_old_schema(cfg):
+    result = louwu(cfg, "serve")
+    assert result.exit_code == 1
+    assert "louwu db upgrade" in result.output
+
+
+def test_database_down_is_one_line(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[database]\nurl = "postgresql+asyncpg://nobody@127.0.0.1:1/none"\n')
+    result = CliRunner().invoke(main_group, ["--config", str(path), "issues", "list"])
+    assert result.exit_code == 1
+    assert "database unavailable" in result.output
