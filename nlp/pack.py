@@ -28,7 +28,8 @@ _CATEGORY_KEYS = {
 _CO_KEYS = {"all", "any", "weight"}
 _URGENCY_KEYS = {"words", "exclude"}
 _TOP_KEYS = {"pack", "urgency", "categories"}
-_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+# Ids are the words after [categories.]; mined packs use the labels of their data (中文 too).
+_ID = re.compile(r"^[^\s.\"'\[\]]{1,32}$")
 
 
 class PackError(ValueError):
@@ -157,7 +158,9 @@ class _Parser:
     def category(self, cid: str, raw: Any) -> Category:
         header = f"[categories.{cid}"
         if not _ID.match(cid):
-            raise self.fail(f"category id {cid!r} must be lower-case letters, digits or _", cid)
+            raise self.fail(
+                f"category id {cid!r} must be 1-32 characters without spaces, dots or quotes", cid
+            )
         raw = self.table(raw, f"[categories.{cid}]", header)
         self.unknown_keys(raw, _CATEGORY_KEYS, f"[categories.{cid}]", header)
         keywords = self.keywords(raw.get("keywords", {}), cid, header)
@@ -266,16 +269,16 @@ def dump_pack(pack: RulePack) -> str:
     out += ["", "[urgency]", f"words = {_list(pack.urgency_words)}"]
     out.append(f"exclude = {_list(pack.urgency_exclude)}")
     for cat in pack.categories:
-        out += ["", f"[categories.{cat.id}]", f"name = {_q(cat.name)}"]
+        out += ["", f"[categories.{_key(cat.id)}]", f"name = {_q(cat.name)}"]
         out.append(f"accept_hours = {cat.accept_hours}")
         out.append(f"resolve_days = {cat.resolve_days}")
         out.append(f"exclude = {_list(cat.exclude)}")
-        out.append(f"[categories.{cat.id}.keywords]")
+        out.append(f"[categories.{_key(cat.id)}.keywords]")
         out += [f"{_q(k.word)} = {k.weight:g}" for k in cat.keywords]
-        out.append(f"[categories.{cat.id}.synonyms]")
+        out.append(f"[categories.{_key(cat.id)}.synonyms]")
         out += [f"{_q(w)} = {_q(t)}" for w, t in cat.synonyms.items()]
         for rule in cat.co:
-            out.append(f"[[categories.{cat.id}.co]]")
+            out.append(f"[[categories.{_key(cat.id)}.co]]")
             out.append(f"all = {_list(rule.all)}")
             out.append(f"any = {_list(rule.any)}")
             out.append(f"weight = {rule.weight:g}")
@@ -285,6 +288,10 @@ def dump_pack(pack: RulePack) -> str:
 def _q(text: str) -> str:
     # A JSON string is a valid TOML basic string.
     return json.dumps(text, ensure_ascii=False)
+
+
+def _key(cid: str) -> str:
+    return cid if re.fullmatch(r"[A-Za-z0-9_-]+", cid) else _q(cid)
 
 
 def _list(words: tuple[str, ...]) -> str:

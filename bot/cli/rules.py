@@ -1,10 +1,320 @@
-"""`louwu rules …`: manage keyword rules (filled in by the rules engine work)."""
+"""`louwu rules …`: keyword rules for admins: list, edit, try, import/export, evaluate, mine."""
 
 from __future__ import annotations
 
+import getpass
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
 import click
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from bot.cli.common import Fail, get_config, run, session_scope
+from bot.clock import Clock
+from bot.config import Config
+from nlp import pack_edit
+from nlp.engine import RulesEngine
+from nlp.evaluate import DataError, Report, evaluate, read_labelled
+from nlp.pack import PackError, RulePack, dump_pack, parse_pack
+from nlp.segment import Segmenter
+from nlp.suggest import mine_pack, split
+from storage import repos
+from storage.errors import NotFound
+
+console = Console()
+pack_option = click.option("--pack", "pack_name", help="Rule pack to use (default: the active one).")
+actor_option = click.option(
+    "--actor", default=lambda: f"cli:{getpass.getuser()}", help="Who made the change (audit)."
+)
 
 
 @click.group()
 def rules() -> None:
-    """Keyword rules."""
+    """Keyword rules: every change is audited and in force on the next message."""
+
+
+@run
+async def load_pack(config: Config, name: str | None) -> RulePack:
+    async with session_scope(config) as session:
+        try:
+            row = await repos.rules.by_name(session, name) if name else await repos.rules.active(session)
+        except NotFound as exc:
+            raise Fail(f"{exc} does not exist (see `louwu rules list`)") from None
+        if row is None:
+            raise Fail("no active rule pack: run `louwu db upgrade` or `louwu rules import FILE --activate`")
+        return parse_pack(row.body, f"rule pack {row.name!r}")
+
+
+@run
+async def save_pack(config: Config, pack: RulePack, actor: str, action: str, activate: bool) -> int:
+    async with session_scope(config) as session:
+        row = await repos.rules.save(
+            session, pack.name, dump_pack(pack), actor, action, Clock().now(), activate=activate
+        )
+        return row.version
+
+
+@rules.command("list")
+@pack_option
+def list_(pack_name: str | None) -> None:
+    """The packs, and the categories and words of one."""
+    config = get_config()
+    rows = _packs(config)
+    table = Table("pack", "active", "version", "updated")
+    for name, active, version, updated in rows:
+        table.add_row(name, "✔" if active else "", str(version), updated)
+    console.print(table)
+    pack = load_pack(config, pack_name)
+    cats = Table("category", "name", "keywords", "strongest", title=f"pack {pack.name}")
+    for c in pack.categories:
+        top = sorted(c.keywords, key=lambda k: -k.weight)[:8]
+        cats.add_row(c.id, c.name, str(len(c.keywords)), " ".join(f"{k.word}:{k.weight:g}" for k in top))
+    console.print(cats)
+    console.print(f"threshold {pack.threshold:g}; urgency words: {' '.join(pack.urgency_words)}")
+
+
+@run
+async def _packs(config: Config) -> list[tuple[str, bool, int, str]]:
+    async with session_scope(config) as session:
+        rows = await repos.rules.all_packs(session)
+        return [(r.name, r.active, r.version, f"{r.updated_at:%Y-%m-%d %H:%M}") for r in rows]
+
+
+@rules.command()
+@click.argument("category")
+@click.argument("word")
+@click.option("--weight", type=float, default=2.0, show_default=True)
+@click.option("--synonym-of", help="Count WORD as this existing keyword.")
+@click.option("--exclude", is_flag=True, help="WORD cancels CATEGORY when present.")
+@click.option("--urgent", is_flag=True, help="WORD marks a message urgent (CATEGORY is ignored).")
+@pack_option
+@actor_option
+def add(category: str, word: str, weight: float, synonym_of: str | None, exclude: bool,
+        urgent: bool, pack_name: str | None, actor: str) -> None:  # fmt: skip
+    """Add WORD to CATEGORY (a keyword by default)."""
+    edit: Callable[[RulePack], RulePack]
+    if urgent:
+        edit = lambda p: pack_edit.add_urgency(p, word)  # noqa: E731
+    elif exclude:
+        edit = lambda p: pack_edit.add_exclusion(p, category, word)  # noqa: E731
+    elif synonym_of:
+        edit = lambda p: pack_edit.add_synonym(p, category, word, synonym_of)  # noqa: E731
+    else:
+        edit = lambda p: pack_edit.add_keyword(p, category, word, weight)  # noqa: E731
+    _edit(pack_name, actor, "add", edit)
+
+
+@rules.command()
+@click.argument("category")
+@click.argument("word")
+@pack_option
+@actor_option
+def remove(category: str, word: str, pack_name: str | None, actor: str) -> None:
+    """Remove WORD from CATEGORY ('urgency' for the urgency list)."""
+    cid = None if category == "urgency" else category
+    _edit(pack_name, actor, "remove", lambda p: pack_edit.remove_word(p, cid, word))
+
+
+def _edit(pack_name: str | None, actor: str, action: str, edit: Callable[[RulePack], RulePack]) -> None:
+    config = get_config()
+    pack = load_pack(config, pack_name)
+    try:
+        changed = edit(pack)
+    except PackError as exc:
+        raise Fail(exc.reason) from None
+    version = save_pack(config, changed, actor, action, activate=False)
+    click.echo(f"pack {pack.name} is now version {version}; running processes pick it up on the next message")
+
+
+@rules.command("try")
+@click.argument("text")
+@pack_option
+def try_(text: str, pack_name: str | None) -> None:
+    """Show how TEXT is tagged: tokens, matches, scores, winner, urgency and why."""
+    pack = load_pack(get_config(), pack_name)
+    engine = RulesEngine(pack)
+    tagging = engine.tag(text)
+    tokens = Segmenter(pack.words()).tokens(text)
+    console.print(f"[bold]tokens[/]: {' / '.join(tokens)}")
+    table = Table("category", "score", "matched words (weight)")
+    for cid in pack.category_ids:
+        words = [f"{m.word}→{m.keyword}" if m.word != m.keyword else m.word for m in tagging.matches]
+        matched = [
+            f"{w}({m.weight:g})" for w, m in zip(words, tagging.matches, strict=True) if m.category == cid
+        ]
+        score = tagging.scores.get(cid, 0.0)
+        if score or matched or cid in tagging.excluded:
+            note = f" [excluded by {tagging.excluded[cid]}]" if cid in tagging.excluded else ""
+            table.add_row(cid, f"{score:g}", " ".join(matched) + note)
+    console.print(table)
+    name = pack.category(tagging.primary).name
+    console.print(f"[bold]winner[/]: {tagging.primary} ({name}); tags: {', '.join(tagging.tags)}")
+    urgent = f"yes ({', '.join(tagging.urgent_words)})" if tagging.urgent else "no"
+    console.print(f"[bold]urgent[/]: {urgent}")
+    console.print(f"[bold]why[/]: {tagging.why}")
+
+
+@rules.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--name", help="Store under this name (default: the name inside the file).")
+@click.option("--activate", is_flag=True, help="Make it the pack used for intake.")
+@actor_option
+def import_(file: Path, name: str | None, activate: bool, actor: str) -> None:
+    """Import a rule pack from a TOML file: accepted whole or refused whole."""
+    try:
+        pack = parse_pack(file.read_text("utf-8"), str(file))
+    except (PackError, UnicodeDecodeError) as exc:
+        raise Fail(f"refused, nothing changed: {exc}") from None
+    if name:
+        pack = parse_pack(
+            dump_pack(pack).replace(
+                f"name = {json.dumps(pack.name, ensure_ascii=False)}",
+                f"name = {json.dumps(name, ensure_ascii=False)}",
+                1,
+            )
+        )
+    version = save_pack(get_config(), pack, actor, "import", activate=activate)
+    state = "active" if activate else "stored (not active)"
+    click.echo(f"pack {pack.name} version {version} {state}: {len(pack.categories)} categories")
+
+
+@rules.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@pack_option
+def export(file: Path | None, pack_name: str | None) -> None:
+    """Write a pack as TOML to FILE (or standard output)."""
+    text = dump_pack(load_pack(get_config(), pack_name))
+    if file is None:
+        sys.stdout.write(text)
+    else:
+        file.write_text(text, "utf-8")
+        click.echo(f"written to {file}")
+
+
+@rules.command()
+@click.argument("name")
+@actor_option
+def activate(name: str, actor: str) -> None:
+    """Make pack NAME the one used for intake."""
+    _activate(get_config(), name, actor)
+    click.echo(f"pack {name} is active; running processes switch on their next message")
+
+
+@run
+async def _activate(config: Config, name: str, actor: str) -> None:
+    async with session_scope(config) as session:
+        try:
+            await repos.rules.activate(session, name, actor, Clock().now())
+        except NotFound:
+            raise Fail(f"no rule pack {name!r} (see `louwu rules list`)") from None
+
+
+@rules.command()
+@click.option("--limit", default=20, show_default=True)
+def audit(limit: int) -> None:
+    """Who changed the rules, when, and what."""
+    for row in _audit(get_config(), limit):
+        console.print(row)
+
+
+@run
+async def _audit(config: Config, limit: int) -> list[str]:
+    async with session_scope(config) as session:
+        rows = await repos.rules.audit(session, limit)
+        return [
+            f"{r.at:%Y-%m-%d %H:%M} {r.actor} {r.action} {r.pack}: {_diff(r.before, r.after)}" for r in rows
+        ]
+
+
+def _diff(before: str, after: str) -> str:
+    """The changed lines of a pack, in short: enough to see what an edit did."""
+    if not before:
+        return "new pack" if after else ""
+    old, new = set(before.splitlines()), set(after.splitlines())
+    changes = [f"-{line}" for line in before.splitlines() if line not in new]
+    changes += [f"+{line}" for line in after.splitlines() if line not in old]
+    shown = "  ".join(changes[:6])
+    return shown + (f"  … {len(changes) - 6} more" if len(changes) > 6 else "") or "no change"
+
+
+@rules.command("eval")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object instead of tables.")
+@pack_option
+def eval_(file: Path, as_json: bool, pack_name: str | None) -> None:
+    """Evaluate a pack on a CSV with columns text,label."""
+    pack = load_pack(get_config(), pack_name)
+    data = _read(file)
+    engine = RulesEngine(pack)
+    with Progress(console=Console(stderr=True), transient=True, disable=as_json) as bar:
+        task = bar.add_task("evaluating", total=len(data))
+        report = evaluate(data, lambda t: engine.tag(t).primary, pack.category_ids,
+                          lambda n: bar.advance(task, n))  # fmt: skip
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+        return
+    print_report(report, f"pack {pack.name} on {file.name}")
+
+
+def _read(file: Path) -> list:  # list[Example]
+    try:
+        labelled = read_labelled(file)
+    except DataError as exc:
+        raise Fail(str(exc)) from None
+    if labelled.skipped_lines:
+        lines = ", ".join(map(str, labelled.skipped_lines[:10]))
+        click.echo(f"skipped {len(labelled.skipped_lines)} empty row(s) (lines {lines})", err=True)
+    return labelled.examples
+
+
+def print_report(report: Report, title: str) -> None:
+    console.print(f"[bold]{title}[/]: {report.total} messages, accuracy {report.accuracy:.3f}, "
+                  f"macro-F1 {report.macro_f1:.3f}")  # fmt: skip
+    table = Table("label", "precision", "recall", "F1", "support")
+    for label, s in report.per_category.items():
+        table.add_row(label, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", str(s.support))
+    console.print(table)
+    # Numbered columns keep the matrix narrow enough for a terminal whatever the label names.
+    numbers = [str(i) for i in range(1, len(report.labels) + 1)]
+    confusion = Table("true ↓  predicted →", *numbers, title="confusion matrix")
+    for n, t in zip(numbers, report.labels, strict=True):
+        cells = (str(report.confusion[t].get(p, 0) or "·") for p in report.labels)
+        confusion.add_row(f"{n} {t}", *cells)
+    console.print(confusion)
+    if report.unknown_labels:
+        unknown = ", ".join(f"{k} ({v})" for k, v in report.unknown_labels.items())
+        console.print(f"[yellow]labels the pack does not know[/]: {unknown}")
+
+
+@rules.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("mined_pack.toml"),
+              show_default=True, help="Where to write the mined pack for review.")  # fmt: skip
+@click.option("--name", default="mined", show_default=True, help="Name of the mined pack.")
+@click.option("--holdout", type=click.FloatRange(0.0, 0.9), default=0.0,
+              help="Keep this share aside and evaluate the mined pack on it.")  # fmt: skip
+def suggest(file: Path, out: Path, name: str, holdout: float) -> None:
+    """Mine keywords per label from a labelled CSV into a pack an admin can review and import."""
+    data = _read(file)
+    train, test = split(data, holdout) if holdout else (data, [])
+    seg = Segmenter()
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("mining (10 passes)", total=10)
+        pack, found = mine_pack(train, seg.tokens, name=name, progress=lambda n: bar.advance(task, n))
+    out.write_text(dump_pack(pack), "utf-8")
+    click.echo(f"wrote {out}: {len(pack.categories)} categories, "
+               f"{sum(len(c.keywords) for c in pack.categories)} keywords; "
+               f"review it, then `louwu rules import {out}`")  # fmt: skip
+    engine = RulesEngine(pack)
+    predict = lambda t: engine.tag(t).primary  # noqa: E731
+    print_report(
+        evaluate(train, predict, pack.category_ids), f"mined pack on its {len(train)} training messages"
+    )
+    if test:
+        print_report(
+            evaluate(test, predict, pack.category_ids), f"mined pack on {len(test)} held-out messages"
+        )
