@@ -108,8 +108,10 @@ def parse_pack(text: str, source: str = "<pack>") -> RulePack:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        raise PackError(source, line, f"not valid TOML: {exc.msg if line else exc}") from None
+        found = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        line = int(found.group(1)) if found else None
+        reason = str(exc).replace(found.group(0), "").strip() if found else str(exc)
+        raise PackError(source, line, f"not valid TOML: {reason}") from None
     return _Parser(text, source).pack(data)
 
 
@@ -186,7 +188,8 @@ class _Parser:
         out = []
         for word, weight in raw.items():
             where = f"[categories.{cid}] keyword {word!r}"
-            out.append(Keyword(self.word(word, where, header), self.number(weight, where, header)))
+            near = (header, f'"{word}"')
+            out.append(Keyword(self.word(word, where, *near), self.number(weight, where, *near)))
         return tuple(out)
 
     def synonyms(self, raw: Any, cid: str, header: str, known: set[str]) -> dict[str, str]:
@@ -218,9 +221,9 @@ class _Parser:
     def words(self, raw: Any, where: str, near: str) -> tuple[str, ...]:
         return tuple(self.word(w, where, near) for w in self.array(raw, where, near))
 
-    def word(self, raw: Any, where: str, near: str) -> str:
+    def word(self, raw: Any, where: str, *near: str) -> str:
         if not isinstance(raw, str) or not normalize(raw).strip():
-            raise self.fail(f"{where}: empty word", near)
+            raise self.fail(f"{where}: empty word", *near)
         return normalize(raw).strip()
 
     def text(self, raw: Any, where: str, near: str) -> str:
@@ -228,9 +231,9 @@ class _Parser:
             raise self.fail(f"{where} must be non-empty text", near)
         return raw.strip()
 
-    def number(self, raw: Any, where: str, near: str) -> float:
+    def number(self, raw: Any, where: str, *near: str) -> float:
         if isinstance(raw, bool) or not isinstance(raw, int | float):
-            raise self.fail(f"{where}: weight {raw!r} is not a number", near)
+            raise self.fail(f"{where}: weight {raw!r} is not a number", *near)
         return float(raw)
 
     def integer(self, raw: Any, where: str, near: str) -> int:

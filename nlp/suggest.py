@@ -9,13 +9,22 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from nlp.engine import RulesEngine
 from nlp.evaluate import Example
+from nlp.normalize import normalize
 from nlp.pack import Category, Keyword, RulePack
 
 # Words that carry no topic, however often one label uses them.
-STOP_WORDS = frozenset(
-    ["我们", "你们", "他们", "她们", "它们", "自己", "这个", "那个", "这些", "那些", "这里", "那里", "这样", "那样", "什么", "怎么", "怎样", "为什么", "哪里", "哪个", "没有", "可以", "已经", "因为", "所以", "但是", "如果", "还是", "就是", "一个", "一些", "现在", "问题", "情况", "希望", "请问", "谢谢", "您好", "你好", "领导", "相关", "部门", "有关", "进行", "工作", "关于", "反映", "要求", "解决", "处理", "表示", "目前", "由于", "以及", "并且", "而且", "或者", "还有", "不是", "不能", "不会", "应该", "需要", "能够", "一直", "一下", "一样", "这么", "那么", "非常", "特别", "时候", "之后", "之前", "以后", "以前", "今天", "昨天", "明天", "今年", "去年", "每天", "多次", "一次", "两次", "其他", "其中", "大家", "本人", "我家", "他家", "你家", "市民", "群众", "老百姓", "请求", "恳请", "望", "能否", "是否"]
-)
+_STOP_TEXT = """
+我们 你们 他们 她们 它们 自己 这个 那个 这些 那些 这里 那里 这样 那样 什么 怎么
+怎样 为什么 哪里 哪个 没有 可以 已经 因为 所以 但是 如果 还是 就是 一个 一些 现在
+问题 情况 希望 请问 谢谢 您好 你好 领导 相关 部门 有关 进行 工作 关于 反映 要求
+解决 处理 表示 目前 由于 以及 并且 而且 或者 还有 不是 不能 不会 应该 需要 能够
+一直 一下 一样 这么 那么 非常 特别 时候 之后 之前 以后 以前 今天 昨天 明天 今年
+去年 每天 多次 一次 两次 其他 其中 大家 本人 我家 他家 你家 市民 群众 老百姓 请求
+恳请 望 能否 是否
+"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
 
 
 @dataclass(frozen=True)
@@ -31,7 +40,7 @@ def log_odds(
     docs: Sequence[tuple[set[str], str]],
     min_count: int = 3,
     min_z: float = 2.0,
-    alpha: float = 100.0,
+    alpha: float | None = None,
 ) -> dict[str, list[Suggestion]]:
     """Per label, the tokens that mark it against the rest, strongest evidence first."""
     per_label: dict[str, Counter[str]] = defaultdict(Counter)
@@ -43,6 +52,8 @@ def log_odds(
     for counts in per_label.values():
         total.update(counts)
     grand = sum(total.values())
+    # The prior's strength: 100 pseudo-counts, less on small data where it would drown the evidence.
+    alpha = alpha if alpha is not None else min(100.0, grand / 10)
     out: dict[str, list[Suggestion]] = {}
     for label, counts in per_label.items():
         n_i = sizes[label]
@@ -97,13 +108,10 @@ def mine_pack(
         name,
         0.0,
         tuple(
-            Category(l, l, keywords=tuple(Keyword(s.word, s.weight) for s in found[l][:per_label]))
-            for l in labels
+            Category(lab, lab, keywords=tuple(Keyword(s.word, s.weight) for s in found[lab][:per_label]))
+            for lab in labels
         ),
     )
-    from nlp.engine import RulesEngine
-    from nlp.normalize import normalize
-
     engine = RulesEngine(candidates)
     features = [({w for w, _ in engine.found(normalize(ex.text))}, ex.label) for ex in examples]
     start = {c.id: {k.word: k.weight for k in c.keywords} for c in candidates.categories}

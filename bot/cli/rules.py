@@ -230,13 +230,17 @@ async def _audit(config: Config, limit: int) -> list[str]:
         ]
 
 
+def _lines(pack_text: str) -> list[str]:
+    return [ln for ln in pack_text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
 def _diff(before: str, after: str) -> str:
     """The changed lines of a pack, in short: enough to see what an edit did."""
     if not before:
         return "new pack" if after else ""
-    old, new = set(before.splitlines()), set(after.splitlines())
-    changes = [f"-{line}" for line in before.splitlines() if line not in new]
-    changes += [f"+{line}" for line in after.splitlines() if line not in old]
+    old, new = _lines(before), _lines(after)
+    changes = [f"-{line}" for line in old if line not in set(new)]
+    changes += [f"+{line}" for line in new if line not in set(old)]
     shown = "  ".join(changes[:6])
     return shown + (f"  … {len(changes) - 6} more" if len(changes) > 6 else "") or "no change"
 
