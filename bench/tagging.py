@@ -93,8 +93,10 @@ def main() -> None:
         cold = start_time(Path(tmp))
         warm = start_time(Path(tmp))
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"start (fresh process): engine ready {cold[0]:.2f} s; with jieba for `try`: cold {cold[1]:.2f} s, "
-          f"warm {warm[1]:.2f} s")
+    print(
+        f"start (fresh process): engine ready {cold[0]:.2f} s; with jieba for `try`: cold {cold[1]:.2f} s, "
+        f"warm {warm[1]:.2f} s"
+    )
 
 
 if __name__ == "__main__":

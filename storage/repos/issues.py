@@ -42,8 +42,26 @@ class IssueRow:
     created_at: dt.datetime
 
 
+async def next_number(session: AsyncSession) -> int:
+    """Allocate the next issue number without an INSERT, so a batch's issues are written together.
+
+    PostgreSQL takes it from the column's sequence. SQLite continues from the largest number, which is
+    safe because louwu's SQLite transactions begin IMMEDIATE: no other writer can be in between.
+    """
+    if session.bind.dialect.name == "postgresql":
+        stmt = select(func.nextval(func.pg_get_serial_sequence("issues", "id")))
+        return (await session.execute(stmt)).scalar_one()
+    tx = session.sync_session.get_transaction()
+    owner, number = session.info.get("next_issue_number", (None, 0))
+    if owner is not tx:  # a new transaction: another writer may have filed issues meanwhile
+        number = (await session.execute(select(func.coalesce(func.max(Issue.id), 0)))).scalar_one() + 1
+    session.info["next_issue_number"] = (tx, number + 1)
+    return number
+
+
 async def create(session: AsyncSession, new: NewIssue, actor: str, now: dt.datetime) -> Issue:
     issue = Issue(
+        id=await next_number(session),
         text=new.text,
         category=new.category,
         tags=list(new.tags),
@@ -58,7 +76,6 @@ async def create(session: AsyncSession, new: NewIssue, actor: str, now: dt.datet
         updated_at=now,
     )
     session.add(issue)
-    await session.flush()
     await add_event(session, issue.id, "created", actor, "", now)
     return issue
 

@@ -14,6 +14,8 @@ async def test_rule_edit_takes_effect_on_the_next_message(client, wx, clock):
     assert "物业设施" not in before.text
     edited = add_keyword(default_pack(), "facilities", "投影仪", 3)
     async with client.app[SESSIONMAKER].begin() as session:
-        await repos.rules.save(session, "default", dump_pack(edited), "test", "add", clock.now(), activate=True)
+        await repos.rules.save(
+            session, "default", dump_pack(edited), "test", "add", clock.now(), activate=True
+        )
     after = await wx.text("o_b", "会议室的投影仪又黑屏了")
     assert "物业设施" in after.text
