@@ -43,7 +43,8 @@ def test_add_to_unknown_category_is_one_clear_line(cfg):
 def test_import_of_a_bad_pack_changes_nothing(cfg, tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text(
-        '[pack]\nname = "default"\n[categories.dining]\nname = "x"\n[categories.dining.keywords]\n"食堂" = "a lot"\n'
+        '[pack]\nname = "default"\n[categories.dining]\nname = "x"\n'
+        '[categories.dining.keywords]\n"食堂" = "a lot"\n'
     )
     result = louwu(cfg, "rules", "import", str(bad), "--activate")
     assert result.exit_code == 1
