@@ -74,3 +74,32 @@ async def test_unsubscribe_forgets_the_person_but_keeps_the_issue(wx, sessionmak
         issue = (await s.execute(select(Issue))).scalar_one()
     assert issue.reporter_id is None
     assert issue.text == "厕所没有纸"
+
+
+async def seed_demo(sessionmaker):
+    from pathlib import Path
+
+    from bot.seed import load_seed, read_seed
+
+    async with sessionmaker.begin() as s:
+        await load_seed(s, read_seed(Path(__file__).parents[2] / "bot" / "demo" / "demo.toml"))
+
+
+async def test_subscribe_by_building_qr_code_binds_at_once(wx, sessionmaker):
+    await seed_demo(sessionmaker)
+    answer = await wx.event("o_qr", "subscribe", "qrscene_kdk")
+    assert "凯迪克大厦" in answer.text
+    filed = await wx.text("o_qr", "食堂要关了")
+    assert "凯迪克大厦" in filed.text
+
+
+async def test_bind_by_name_then_complaint_names_the_building(wx, sessionmaker):
+    await seed_demo(sessionmaker)
+    assert "已绑定「凯迪克大厦」" in (await wx.text("o_b", "绑定 凯迪克")).text
+    assert "凯迪克大厦" in (await wx.text("o_b", "电梯坏了")).text
+
+
+async def test_bind_with_an_unknown_name_lists_the_buildings(wx, sessionmaker):
+    await seed_demo(sessionmaker)
+    answer = await wx.text("o_b", "绑定 金茂大厦")
+    assert "没有找到" in answer.text and "恒隆广场" in answer.text
