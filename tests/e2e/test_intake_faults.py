@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 from sqlalchemy import select
 
@@ -26,6 +27,11 @@ async def test_database_unreachable_answers_503_so_wechat_retries(aiohttp_client
     assert "Traceback" not in answer.body
     health = await client.get("/healthz")
     assert health.status == 503
+    await client.close()
+    # aiosqlite's thread for a connection that never opened may outlive the test's event loop.
+    for thread in threading.enumerate():
+        if "connection_worker" in thread.name:
+            await asyncio.to_thread(thread.join, 5)
 
 
 def _router_with(handler_router: Router) -> Router:
