@@ -11,9 +11,10 @@ from sqlalchemy import text
 from bot.clock import Clock
 from bot.config import Config
 from bot.intake import Intake
-from bot.keys import CLOCK, CONFIG, ENGINE, INTAKE, ROUTER, SAFE_MODE, SESSIONMAKER
+from bot.keys import CLOCK, CONFIG, ENCRYPTER, ENGINE, INTAKE, ROUTER, SAFE_MODE, SESSIONMAKER
 from bot.rules import LiveRules
 from bot.wechat import callback
+from bot.wechat.reply import ReplyEncrypter
 from bot.wechat.verify import SafeMode
 from handlers import build_router
 from handlers.router import Router
@@ -29,8 +30,10 @@ def create_app(config: Config, clock: Clock | None = None, router: Router | None
     app[CONFIG] = config
     app[CLOCK] = clock or Clock()
     app[ROUTER] = router or build_router()
-    if config.wechat.safe_mode:
-        app[SAFE_MODE] = SafeMode(config.wechat.encoding_aes_key, config.wechat.app_id)
+    wx = config.wechat
+    if wx.safe_mode:
+        app[SAFE_MODE] = SafeMode(wx.encoding_aes_key, wx.app_id)
+        app[ENCRYPTER] = ReplyEncrypter(wx.token, wx.encoding_aes_key, wx.app_id)
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_intake)
     callback.setup(app)

@@ -22,6 +22,3 @@ class FrozenClock(Clock):
     def advance(self, **delta: float) -> dt.datetime:
         self._now += dt.timedelta(**delta)
         return self._now
-
-    def set(self, when: dt.datetime) -> None:
-        self._now = when

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
-import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -139,9 +138,6 @@ def _build_section(cls: type, section: str, values: Mapping[str, Any], source: s
 def _coerce(value: Any, kind: Any, key: str, source: str) -> Any:
     if isinstance(value, _EnvValue):
         return _from_env(value, kind, key)
-    origin = typing.get_origin(kind)
-    if origin in (typing.Union, types.UnionType):
-        kind = next(a for a in typing.get_args(kind) if a is not type(None))
     ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)

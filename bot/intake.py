@@ -2,7 +2,8 @@
 
 One task per process takes deliveries off a queue in batches. Transaction 1 records the raw
 messages (the UNIQUE dedup key stops WeChat's retries); only then may a request answer at all.
-Transaction 2 runs the handlers, one savepoint per message, and stores each reply. Batching lets
+Transaction 2 runs the handlers and stores each reply; only when a handler fails is the batch redone
+with a savepoint per message. Batching lets
 SQLite's single writer commit many messages at once under load; at low load a batch is one message.
 Because one task handles a process's messages in order, a user's messages never race each other.
 """
@@ -43,7 +44,7 @@ class Delivery:
     stored: asyncio.Future[bool] = field(default_factory=lambda: _future())
     replied: asyncio.Future[Reply | None] = field(default_factory=lambda: _future())
     inbound_id: int | None = None
-    # Set when this delivery is a retry of one still being handled in this process.
+    # Set when this delivery is a retry of another in the same batch.
     first: Delivery | None = None
 
 
@@ -66,7 +67,6 @@ class Intake:
         self._now = now
         self._batch_max = batch_max
         self._queue: asyncio.Queue[Delivery] = asyncio.Queue()
-        self._in_flight: dict[str, Delivery] = {}
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -104,19 +104,17 @@ class Intake:
                 await self._record(session, batch)
         except DatabaseUnavailable as exc:
             logger.warning("database unavailable, %d message(s) refused: %s", len(batch), exc)
-            self._forget(batch)
             _settle(batch, stored=False)
             return
         for d in batch:
             d.stored.set_result(True)
-        todo = [d for d in batch if d.first is None]
+        # Retries follow their first delivery; finished duplicates already have their stored reply.
+        todo = [d for d in batch if d.first is None and not d.replied.done()]
         try:
             replies = await self._handle_all(todo)
         except DatabaseUnavailable as exc:
             logger.warning("database lost while handling %d message(s): %s", len(todo), exc)
             replies = [None] * len(todo)
-        finally:
-            self._forget(todo)
         for d, reply in zip(todo, replies, strict=True):
             d.replied.set_result(reply)
         for d in batch:
@@ -128,9 +126,9 @@ class Intake:
         new: dict[str, Delivery] = {}
         for d in batch:
             key = d.event.dedup_key
-            first = self._in_flight.get(key) or new.get(key)
+            first = new.get(key)
             if first is not None:
-                d.first = first  # a retry while the first delivery is still being handled here
+                d.first = first  # a retry arriving in the same batch as its first delivery
             else:
                 new[key] = d
         rows = [
@@ -142,8 +140,6 @@ class Intake:
             d.inbound_id = ids.get(key)
             if d.inbound_id is None:
                 await self._seen_before(session, d)
-            if d.inbound_id is not None:
-                self._in_flight[key] = d
 
     async def _seen_before(self, session: AsyncSession, d: Delivery) -> None:
         row = await repos.inbound.by_key(session, d.event.dedup_key)
@@ -151,13 +147,7 @@ class Intake:
             # Stored by an earlier attempt that never finished (crash, lost database): handle now.
             d.inbound_id = row.id
             return
-        d.first = d  # a finished duplicate: answer with its stored reply
         d.replied.set_result(TextReply(row.reply) if row and row.reply else NO_REPLY)
-
-    def _forget(self, batch: list[Delivery]) -> None:
-        for d in batch:
-            if self._in_flight.get(d.event.dedup_key) is d:
-                del self._in_flight[d.event.dedup_key]
 
     async def _handle_all(self, todo: list[Delivery]) -> list[Reply | None]:
         """Handle a batch in one transaction; if a handler fails, redo it with a savepoint each."""
@@ -227,8 +217,6 @@ def _settle(batch: list[Delivery], stored: bool) -> None:
 
 def _follow(d: Delivery) -> None:
     """A retry answered with whatever its first delivery answers."""
-    if d.first is d or d.replied.done():
-        return
     assert d.first is not None
     first = d.first.replied
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import Config
+from bot.wechat.reply import ReplyEncrypter
 from bot.wechat.verify import SafeMode
 from handlers.router import Router
 
@@ -21,4 +22,5 @@ ENGINE = web.AppKey("engine", AsyncEngine)
 SESSIONMAKER = web.AppKey("sessionmaker", async_sessionmaker[AsyncSession])
 INTAKE = web.AppKey("intake", "Intake")
 SAFE_MODE = web.AppKey("safe_mode", SafeMode)
+ENCRYPTER = web.AppKey("encrypter", ReplyEncrypter)
 ROUTER = web.AppKey("router", Router)

@@ -189,7 +189,7 @@ async def load_seed(session: AsyncSession, seed: Seed) -> SeedReport:
                 session, g.code, g.name, g.level, grid_ids.get(g.parent or "")
             )
             grid_ids[g.code] = grid.id
-            _count(report, changed, grid.id, f"grid {g.code}")
+            _count(report, changed, f"grid {g.code}")
             pending.remove(g)
     building_ids: dict[str, int] = {}
     for b in seed.buildings:
@@ -197,7 +197,7 @@ async def load_seed(session: AsyncSession, seed: Seed) -> SeedReport:
             session, b.code, b.name, list(b.aliases), grid_ids.get(b.grid or ""), b.duty_phone
         )
         building_ids[b.code] = building.id
-        _count(report, changed, building.id, f"building {b.code}")
+        _count(report, changed, f"building {b.code}")
     for m in seed.members:
         member, changed = await repos.org.upsert_member(
             session,
@@ -208,11 +208,11 @@ async def load_seed(session: AsyncSession, seed: Seed) -> SeedReport:
             grid_ids.get(m.grid or ""),
             list(m.categories),
         )
-        _count(report, changed, member.id, f"member {m.name}")
+        _count(report, changed, f"member {m.name}")
     return report
 
 
-def _count(report: SeedReport, changed: bool, _id: int, what: str) -> None:
+def _count(report: SeedReport, changed: bool, what: str) -> None:
     if changed:
         report.changed += 1
         report.details.append(what)

@@ -21,7 +21,3 @@ class HandlerContext:
     member: Member | None = None
     # Set by the intake for the inbound row this event came from.
     inbound_id: int | None = None
-
-    @property
-    def category_names(self) -> dict[str, str]:
-        return self.rules.pack.names()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from handlers.context import HandlerContext
-from handlers.events import Event, MenuClick, TextMessage
+from handlers.events import Event, TextMessage
 
 _NUMBER = re.compile(r"^#?\s*(\d{1,12})$")
 
@@ -48,30 +48,9 @@ class Command:
             return {"arg": rest}
         head, _, tail = rest.partition(" ")
         m = _NUMBER.match(head)
-        if self.args == "optional_number":
-            if not rest:
-                return {"number": None}
-            return {"number": int(m.group(1))} if m else False
         if not m:
             return {"number": None, "note": rest} if self.args == "number_text" else False
         number = int(m.group(1))
         if self.args == "number":
             return {"number": number} if not tail.strip() else False
         return {"number": number, "note": tail.strip()}
-
-
-def member(event: Event, ctx: HandlerContext) -> bool:
-    """The sender is an active committee member."""
-    return ctx.member is not None
-
-
-def bound(event: Event, ctx: HandlerContext) -> bool:
-    return ctx.reporter.building_id is not None
-
-
-@dataclass(frozen=True)
-class MenuKey:
-    key: str
-
-    def __call__(self, event: Event, ctx: HandlerContext) -> bool:
-        return isinstance(event, MenuClick) and event.key == self.key

@@ -41,7 +41,6 @@ UNHANDLED = _Unhandled()
 class _Registered:
     callback: Handler
     filters: tuple[Filter, ...]
-    router: str
 
     def check(self, event: Event, ctx: HandlerContext) -> dict[str, Any] | None:
         data: dict[str, Any] = {}
@@ -64,7 +63,7 @@ class Router:
 
     def on(self, event_cls: type[Event], *filters: Filter) -> Callable[[H], H]:
         def register(callback: H) -> H:
-            entry = _Registered(callback, filters, self.name)
+            entry = _Registered(callback, filters)
             self._handlers.setdefault(event_cls, []).append(entry)
             self._flat = None
             return callback

@@ -50,6 +50,7 @@ class RulesEngine:
 
     def __init__(self, pack: RulePack) -> None:
         self.pack = pack
+        self._order = {cid: i for i, cid in enumerate(pack.category_ids)}
         self._entries: dict[str, list[_Entry]] = defaultdict(list)
         for cat in pack.categories:
             weights = {k.word: k.weight for k in cat.keywords}
@@ -136,8 +137,7 @@ class RulesEngine:
         calm: bool,
     ) -> Tagging:
         threshold = self.pack.threshold
-        order = {cid: i for i, cid in enumerate(self.pack.category_ids)}
-        ranked = sorted(scores, key=lambda c: (-scores[c], order.get(c, 99)))
+        ranked = sorted(scores, key=lambda c: (-scores[c], self._order.get(c, 99)))
         tags = tuple(c for c in ranked if scores[c] >= threshold)
         primary = tags[0] if tags else OTHER
         reasons = []

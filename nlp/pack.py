@@ -87,9 +87,6 @@ class RulePack:
     def category_ids(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.categories)
 
-    def names(self) -> dict[str, str]:
-        return {c.id: c.name for c in self.categories}
-
     def words(self) -> set[str]:
         """Every word the pack names: these join the segmenter's user dictionary."""
         out = set(self.urgency_words) | set(self.urgency_exclude)

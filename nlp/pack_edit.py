@@ -16,10 +16,13 @@ def _category(pack: RulePack, cid: str) -> Category:
         raise PackError(pack.name, None, f"no category {cid!r} (known: {known})") from None
 
 
-def _with(pack: RulePack, cat: Category) -> RulePack:
-    cats = tuple(cat if c.id == cat.id else c for c in pack.categories)
+def _checked(pack: RulePack) -> RulePack:
     # Re-parse the dumped pack so an edit can never store what an import would refuse.
-    return parse_pack(dump_pack(replace(pack, categories=cats)), pack.name)
+    return parse_pack(dump_pack(pack), pack.name)
+
+
+def _with(pack: RulePack, cat: Category) -> RulePack:
+    return _checked(replace(pack, categories=tuple(cat if c.id == cat.id else c for c in pack.categories)))
 
 
 def _word(word: str) -> str:
@@ -51,7 +54,7 @@ def add_urgency(pack: RulePack, word: str) -> RulePack:
     word = _word(word)
     if word in pack.urgency_words:
         return pack
-    return parse_pack(dump_pack(replace(pack, urgency_words=(*pack.urgency_words, word))), pack.name)
+    return _checked(replace(pack, urgency_words=(*pack.urgency_words, word)))
 
 
 def remove_word(pack: RulePack, cid: str | None, word: str) -> RulePack:
@@ -60,8 +63,7 @@ def remove_word(pack: RulePack, cid: str | None, word: str) -> RulePack:
     if cid is None:
         if word not in pack.urgency_words:
             raise PackError(pack.name, None, f"{word!r} is not an urgency word")
-        rest = tuple(w for w in pack.urgency_words if w != word)
-        return parse_pack(dump_pack(replace(pack, urgency_words=rest)), pack.name)
+        return _checked(replace(pack, urgency_words=tuple(w for w in pack.urgency_words if w != word)))
     cat = _category(pack, cid)
     keywords = tuple(k for k in cat.keywords if k.word != word)
     synonyms = {w: t for w, t in cat.synonyms.items() if w != word and t != word}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -57,17 +57,22 @@ def run(coro_fn: Callable[..., Awaitable[T]]) -> Callable[..., T]:
 
     @functools.wraps(coro_fn)
     def wrapper(*args: Any, **kwargs: Any) -> T:
-        try:
+        with database_errors():
             return asyncio.run(coro_fn(*args, **kwargs))
-        except DatabaseUnavailable as exc:
-            raise Fail(f"database unavailable: {exc} (check [database] url)") from None
-        except Exception as exc:
-            if is_unavailable(exc):
-                msg = str(exc).splitlines()[0]
-                raise Fail(f"database unavailable: {msg} (check [database] url)") from None
-            raise
 
     return wrapper
+
+
+@contextmanager
+def database_errors() -> Iterator[None]:
+    """A database that is down or unreachable becomes one line saying which key to check."""
+    try:
+        yield
+    except Exception as exc:
+        if isinstance(exc, DatabaseUnavailable) or is_unavailable(exc):
+            msg = str(exc).splitlines()[0]
+            raise Fail(f"database unavailable: {msg} (check [database] url)") from None
+        raise
 
 
 @asynccontextmanager

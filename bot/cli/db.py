@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from bot.cli.common import Fail, get_config, run, session_scope
+from bot.cli.common import database_errors, get_config, run, session_scope
 from bot.clock import Clock
+from bot.config import Config
 from nlp.defaults import DEFAULT_PACK_NAME, default_pack_text
 from storage import repos, schema
 from storage.db import is_sqlite
-from storage.errors import is_unavailable
 
 
 @click.group()
@@ -22,12 +22,8 @@ def upgrade() -> None:
     """Apply Alembic migrations up to the newest schema."""
     config = get_config()
     url = config.database.url
-    try:
+    with database_errors():
         schema.upgrade(url)
-    except Exception as exc:
-        if is_unavailable(exc):
-            raise Fail(f"database unavailable: {str(exc).splitlines()[0]} (check [database] url)") from None
-        raise
     loaded = _load_default_rules(config)
     where = url.split("///", 1)[-1] if is_sqlite(url) else "PostgreSQL"
     click.echo(f"database at {schema.head_revision()} ({where})")
@@ -36,7 +32,7 @@ def upgrade() -> None:
 
 
 @run
-async def _load_default_rules(config) -> bool:  # noqa: ANN001 - click passes the config through
+async def _load_default_rules(config: Config) -> bool:
     async with session_scope(config) as session:
         if await repos.rules.all_packs(session):
             return False

@@ -6,6 +6,7 @@ import getpass
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -17,8 +18,8 @@ from bot.cli.common import Fail, get_config, run, session_scope
 from bot.clock import Clock
 from bot.config import Config
 from nlp import pack_edit
-from nlp.engine import RulesEngine
-from nlp.evaluate import DataError, Report, evaluate, read_labelled
+from nlp.engine import Match, RulesEngine
+from nlp.evaluate import DataError, Example, Report, evaluate, read_labelled
 from nlp.pack import PackError, RulePack, dump_pack, parse_pack
 from nlp.segment import Segmenter
 from nlp.suggest import mine_pack, split
@@ -142,10 +143,7 @@ def try_(text: str, pack_name: str | None) -> None:
     console.print(f"[bold]tokens[/]: {' / '.join(tokens)}")
     table = Table("category", "score", "matched words (weight)")
     for cid in pack.category_ids:
-        words = [f"{m.word}→{m.keyword}" if m.word != m.keyword else m.word for m in tagging.matches]
-        matched = [
-            f"{w}({m.weight:g})" for w, m in zip(words, tagging.matches, strict=True) if m.category == cid
-        ]
+        matched = [_shown(m) for m in tagging.matches if m.category == cid]
         score = tagging.scores.get(cid, 0.0)
         if score or matched or cid in tagging.excluded:
             note = f" [excluded by {tagging.excluded[cid]}]" if cid in tagging.excluded else ""
@@ -156,6 +154,12 @@ def try_(text: str, pack_name: str | None) -> None:
     urgent = f"yes ({', '.join(tagging.urgent_words)})" if tagging.urgent else "no"
     console.print(f"[bold]urgent[/]: {urgent}")
     console.print(f"[bold]why[/]: {tagging.why}")
+
+
+def _shown(m: Match) -> str:
+    """A matched word and its weight; a synonym also names the keyword it counts as."""
+    word = m.word if m.word == m.keyword else f"{m.word}→{m.keyword}"
+    return f"{word}({m.weight:g})"
 
 
 @rules.command("import")
@@ -170,13 +174,7 @@ def import_(file: Path, name: str | None, activate: bool, actor: str) -> None:
     except (PackError, UnicodeDecodeError) as exc:
         raise Fail(f"refused, nothing changed: {exc}") from None
     if name:
-        pack = parse_pack(
-            dump_pack(pack).replace(
-                f"name = {json.dumps(pack.name, ensure_ascii=False)}",
-                f"name = {json.dumps(name, ensure_ascii=False)}",
-                1,
-            )
-        )
+        pack = replace(pack, name=name)
     version = save_pack(get_config(), pack, actor, "import", activate=activate)
     state = "active" if activate else "stored (not active)"
     click.echo(f"pack {pack.name} version {version} {state}: {len(pack.categories)} categories")
@@ -264,7 +262,7 @@ def eval_(file: Path, as_json: bool, pack_name: str | None) -> None:
     print_report(report, f"pack {pack.name} on {file.name}")
 
 
-def _read(file: Path) -> list:  # list[Example]
+def _read(file: Path) -> list[Example]:
     try:
         labelled = read_labelled(file)
     except DataError as exc:

@@ -8,7 +8,7 @@ import click
 
 from bot.cli.common import Fail, get_config, run, session_scope
 from bot.config import Config
-from bot.seed import SeedError, load_seed, read_seed
+from bot.seed import Seed, SeedError, load_seed, read_seed
 
 
 @click.command()
@@ -28,7 +28,7 @@ def seed(file: Path) -> None:
 
 
 @run
-async def _load(config: Config, data) -> tuple[int, int]:  # noqa: ANN001
+async def _load(config: Config, data: Seed) -> tuple[int, int]:
     async with session_scope(config) as session:
         try:
             report = await load_seed(session, data)

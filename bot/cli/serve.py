@@ -9,11 +9,10 @@ import click
 from aiohttp import web
 
 from bot.app import create_app
-from bot.cli.common import Fail, get_config, setup_logging
+from bot.cli.common import Fail, database_errors, get_config, setup_logging
 from bot.config import Config
 from storage import schema
 from storage.db import make_engine
-from storage.errors import is_unavailable
 
 logger = logging.getLogger("louwu.serve")
 
@@ -40,12 +39,8 @@ def check_schema(config: Config) -> None:
         finally:
             await engine.dispose()
 
-    try:
+    with database_errors():
         ok = asyncio.run(at_head())
-    except Exception as exc:
-        if is_unavailable(exc):
-            raise Fail(f"database unavailable: {str(exc).splitlines()[0]} (check [database] url)") from None
-        raise
     if not ok:
         raise Fail("the database schema is not up to date: run `louwu db upgrade` first")
 

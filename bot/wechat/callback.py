@@ -9,9 +9,9 @@ import time
 
 from aiohttp import web
 
-from bot.keys import CLOCK, CONFIG, INTAKE, SAFE_MODE
+from bot.keys import CLOCK, CONFIG, ENCRYPTER, INTAKE, SAFE_MODE
 from bot.wechat.parse import BadMessage, to_event, xml_fields
-from bot.wechat.reply import SUCCESS, ReplyEncrypter, render_text
+from bot.wechat.reply import SUCCESS, render_text
 from bot.wechat.verify import Rejected, check_fresh, check_signature
 from handlers.replies import TextReply
 
@@ -49,15 +49,16 @@ async def receive(request: web.Request) -> web.StreamResponse:
     encrypted = q.get("encrypt_type", "raw").lower() == "aes"
     try:
         fields = xml_fields(body)
+        raw = body.decode("utf-8", "replace")
         if encrypted:
-            fields = _decrypt(app, fields, q.get("msg_signature", ""), timestamp, nonce)
+            raw = _decrypt(app, fields, q.get("msg_signature", ""), timestamp, nonce)
+            fields = xml_fields(raw.encode())
         event = to_event(fields)
     except Rejected as exc:
         logger.warning("callback refused: %s", exc)
         return _plain(f"forbidden: {exc}", 403)
     except BadMessage as exc:
         return _plain(f"bad request: {exc}", 400)
-    raw = fields.get("__xml__") or body.decode("utf-8", "replace")
     delivery = app[INTAKE].submit(event, raw)
     if not await delivery.stored:
         return _plain("database unavailable, retry later", 503)
@@ -72,15 +73,17 @@ async def receive(request: web.Request) -> web.StreamResponse:
         return _plain("database unavailable, retry later", 503)
     if not isinstance(reply, TextReply):
         return _plain(SUCCESS)
-    xml = render_text(event.openid, fields.get("ToUserName", ""), reply.text, int(time.time()))
+    now = int(time.time())
+    xml = render_text(event.openid, fields.get("ToUserName", ""), reply.text, now)
     if encrypted:
-        xml = _encrypter(app).encrypt(xml, nonce, int(time.time()))
+        xml = app[ENCRYPTER].encrypt(xml, nonce, now)
     return web.Response(text=xml, content_type="application/xml")
 
 
 def _decrypt(
     app: web.Application, envelope: dict[str, str], msg_signature: str, timestamp: str, nonce: str
-) -> dict[str, str]:
+) -> str:
+    """The plaintext XML inside a safe-mode envelope, after its msg_signature is checked."""
     safe = app.get(SAFE_MODE)
     if safe is None:
         raise Rejected("encrypted message but no encoding_aes_key is configured")
@@ -88,15 +91,7 @@ def _decrypt(
     if not encrypted:
         raise BadMessage("encrypt_type=aes but no <Encrypt>")
     check_signature(app[CONFIG].wechat.token, msg_signature, timestamp, nonce, encrypted)
-    xml = safe.decrypt(encrypted)
-    fields = xml_fields(xml.encode())
-    fields["__xml__"] = xml
-    return fields
-
-
-def _encrypter(app: web.Application) -> ReplyEncrypter:
-    cfg = app[CONFIG].wechat
-    return ReplyEncrypter(cfg.token, cfg.encoding_aes_key, cfg.app_id)
+    return safe.decrypt(encrypted)
 
 
 def setup(app: web.Application) -> None:

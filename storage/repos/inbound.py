@@ -70,14 +70,3 @@ async def finish_many(session: AsyncSession, rows: list[tuple[int, str | None, s
         for i, reply, error in rows
     ]
     await session.execute(update(InboundMessage), params)
-
-
-async def unhandled(session: AsyncSession, before: dt.datetime, limit: int = 100) -> list[InboundMessage]:
-    """Messages stored but never answered (a crash between the two), oldest first."""
-    stmt = (
-        select(InboundMessage)
-        .where(InboundMessage.status == RECEIVED, InboundMessage.received_at < before)
-        .order_by(InboundMessage.id)
-        .limit(limit)
-    )
-    return list((await session.execute(stmt)).scalars())

@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.errors import NotFound
 from storage.models import OPEN_STATUSES, Building, Issue, IssueEvent, Supporter
 
 
@@ -85,18 +84,6 @@ async def add_event(
 ) -> None:
     # Added, not executed: the unit of work writes a batch's events in one executemany.
     session.add(IssueEvent(issue_id=issue_id, kind=kind, actor=actor, note=note, created_at=now))
-
-
-async def get(session: AsyncSession, number: int) -> Issue:
-    issue = await session.get(Issue, number)
-    if issue is None:
-        raise NotFound(f"issue #{number}")
-    return issue
-
-
-async def timeline(session: AsyncSession, issue_id: int) -> list[IssueEvent]:
-    stmt = select(IssueEvent).where(IssueEvent.issue_id == issue_id).order_by(IssueEvent.id)
-    return list((await session.execute(stmt)).scalars())
 
 
 async def latest_open_of(session: AsyncSession, reporter_id: int) -> Issue | None:

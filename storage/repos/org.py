@@ -27,11 +27,6 @@ async def grid_by_code(session: AsyncSession, code: str) -> Grid | None:
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def member_by_openid(session: AsyncSession, openid: str) -> Member | None:
-    stmt = select(Member).where(Member.openid == openid, Member.active.is_(True))
-    return (await session.execute(stmt)).scalar_one_or_none()
-
-
 async def members_by_openid(session: AsyncSession, openids: list[str]) -> dict[str, Member]:
     stmt = select(Member).where(Member.openid.in_(openids), Member.active.is_(True))
     return {m.openid: m for m in (await session.execute(stmt)).scalars()}

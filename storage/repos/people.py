@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Reporter
+from storage.models import Issue, Reporter, Supporter
 from storage.repos._sql import insert_for
 
 
@@ -45,8 +45,6 @@ async def forget(session: AsyncSession, openid: str) -> None:
     reporter = await by_openid(session, openid)
     if reporter is None:
         return
-    from storage.models import Issue, Supporter
-
     await session.execute(update(Issue).where(Issue.reporter_id == reporter.id).values(reporter_id=None))
     await session.execute(
         update(Supporter).where(Supporter.reporter_id == reporter.id).values(reporter_id=None)

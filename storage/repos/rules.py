@@ -41,7 +41,7 @@ async def save(
     actor: str,
     action: str,
     now: dt.datetime,
-    activate: bool | None = None,
+    activate: bool = False,
 ) -> RulePackRow:
     """Create or replace pack `name`, audit before/after, and bump the global version."""
     stmt = select(RulePackRow).where(RulePackRow.name == name)
@@ -54,21 +54,26 @@ async def save(
         before = row.body
         row.body, row.version, row.updated_at = body, row.version + 1, now
     if activate:
-        await session.execute(update(RulePackRow).values(active=False))
-        row.active = True
+        await _make_active(session, row)
     session.add(RuleAudit(pack=name, actor=actor, action=action, before=before, after=body, at=now))
-    await session.execute(
-        update(RulesVersion).where(RulesVersion.id == 1).values(counter=RulesVersion.counter + 1)
-    )
+    await _bump_version(session)
     await session.flush()
     return row
 
 
 async def activate(session: AsyncSession, name: str, actor: str, now: dt.datetime) -> None:
-    row = await by_name(session, name)
+    await _make_active(session, await by_name(session, name))
+    session.add(RuleAudit(pack=name, actor=actor, action="activate", at=now))
+    await _bump_version(session)
+
+
+async def _make_active(session: AsyncSession, row: RulePackRow) -> None:
     await session.execute(update(RulePackRow).values(active=False))
     row.active = True
-    session.add(RuleAudit(pack=name, actor=actor, action="activate", at=now))
+
+
+async def _bump_version(session: AsyncSession) -> None:
+    """Every process compares this counter per batch of messages and reloads when it moved."""
     await session.execute(
         update(RulesVersion).where(RulesVersion.id == 1).values(counter=RulesVersion.counter + 1)
     )
