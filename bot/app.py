@@ -2,22 +2,44 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
+import aiohttp
 from aiohttp import web
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import Config
 from bot.intake import Intake
-from bot.keys import CLOCK, CONFIG, ENCRYPTER, ENGINE, INTAKE, ROUTER, SAFE_MODE, SESSIONMAKER
+from bot.jobs import Jobs
+from bot.keys import (
+    API,
+    CLOCK,
+    CONFIG,
+    ENCRYPTER,
+    ENGINE,
+    INTAKE,
+    JOBS,
+    ROUTER,
+    SAFE_MODE,
+    SCHEDULER,
+    SESSIONMAKER,
+)
+from bot.outbox import Dispatcher
 from bot.rules import LiveRules
+from bot.scheduler import Scheduler
 from bot.wechat import callback
+from bot.wechat.api import WeChatAPI
 from bot.wechat.reply import ReplyEncrypter
 from bot.wechat.verify import SafeMode
 from handlers import build_router
+from handlers.context import TopicSettings
 from handlers.router import Router
+from nlp.similarity import shared_similarity
 from storage.db import make_engine, make_sessionmaker
 from storage.errors import is_unavailable
 
@@ -35,6 +57,7 @@ def create_app(config: Config, clock: Clock | None = None, router: Router | None
         app[SAFE_MODE] = SafeMode(wx.encoding_aes_key, wx.app_id)
         app[ENCRYPTER] = ReplyEncrypter(wx.token, wx.encoding_aes_key, wx.app_id)
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_outbound)
     app.cleanup_ctx.append(_intake)
     callback.setup(app)
     app.router.add_get("/healthz", healthz)
@@ -49,8 +72,45 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     await engine.dispose()
 
 
+@asynccontextmanager
+async def outbound(
+    config: Config, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock
+) -> AsyncIterator[Jobs]:
+    """The WeChat client, the dispatcher and the jobs, over one HTTP client session."""
+    async with aiohttp.ClientSession() as http:
+        api = WeChatAPI(http, config.wechat, sessionmaker, clock.now)
+        dispatcher = Dispatcher(sessionmaker, api, config, clock.now)
+        yield Jobs(sessionmaker, config, clock.now, LiveRules(), dispatcher)
+
+
+async def _outbound(app: web.Application) -> AsyncIterator[None]:
+    config = app[CONFIG]
+    async with outbound(config, app[SESSIONMAKER], app[CLOCK]) as jobs:
+        app[JOBS] = jobs
+        app[API] = jobs.dispatcher.api
+        scheduler = Scheduler(jobs, config.scheduler) if config.scheduler.in_process else None
+        if scheduler is not None:
+            app[SCHEDULER] = scheduler
+            scheduler.start()
+        yield
+        if scheduler is not None:
+            await scheduler.stop()
+
+
 async def _intake(app: web.Application) -> AsyncIterator[None]:
-    intake = Intake(app[SESSIONMAKER], app[ROUTER], LiveRules(), app[CLOCK].now)
+    config = app[CONFIG]
+    scheduler = app.get(SCHEDULER)
+    # Building jieba's dictionary takes most of a second: off the event loop.
+    similarity = await asyncio.to_thread(shared_similarity)
+    intake = Intake(
+        app[SESSIONMAKER],
+        app[ROUTER],
+        LiveRules(),
+        app[CLOCK].now,
+        similarity=similarity,
+        topics=TopicSettings(config.topics.threshold, config.topics.window_days),
+        on_urgent=scheduler.wake_dispatch if scheduler else app[JOBS].dispatcher.wake,
+    )
     intake.start()
     app[INTAKE] = intake
     yield

@@ -45,10 +45,57 @@ class WeChatConfig:
     encoding_aes_key: str = ""  # empty = plaintext mode
     api_base_url: str = WECHAT_API
     timestamp_tolerance: int = 300
+    api_timeout: float = 5.0
 
     @property
     def safe_mode(self) -> bool:
         return bool(self.encoding_aes_key)
+
+
+@dataclass(frozen=True)
+class OutboxConfig:
+    concurrency: int = 16
+    batch: int = 200
+    max_attempts: int = 8
+    backoff_base: float = 2.0
+    backoff_max: float = 3600.0
+    lease_seconds: float = 60.0
+
+
+@dataclass(frozen=True)
+class SchedulerConfig:
+    in_process: bool = True
+    timezone: str = "Asia/Shanghai"
+    dispatch_interval: float = 2.0
+    deadline_interval: float = 300.0
+    reporter_digest: str = "0 18 * * *"
+    member_digest: str = "0 9 * * *"
+
+
+def _update_keys() -> dict[str, str]:
+    return {"number": "character_string1", "title": "thing2", "status": "phrase3", "time": "time4"}
+
+
+@dataclass(frozen=True)
+class TemplatesConfig:
+    """Template ids (empty = none) and which template key carries each of louwu's fields."""
+
+    issue_update: str = ""
+    issue_update_keys: dict[str, str] = field(default_factory=_update_keys)
+    alert: str = ""
+    alert_keys: dict[str, str] = field(default_factory=_update_keys)
+
+
+@dataclass(frozen=True)
+class TopicsConfig:
+    threshold: float = 0.35
+    window_days: int = 14
+
+
+@dataclass(frozen=True)
+class DeadlinesConfig:
+    # After an overdue warning, how long until the issue is escalated one grid level.
+    escalate_after_hours: float = 24.0
 
 
 @dataclass(frozen=True)
@@ -61,6 +108,11 @@ class Config:
     server: ServerConfig = field(default_factory=ServerConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     wechat: WeChatConfig = field(default_factory=WeChatConfig)
+    outbox: OutboxConfig = field(default_factory=OutboxConfig)
+    scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
+    templates: TemplatesConfig = field(default_factory=TemplatesConfig)
+    topics: TopicsConfig = field(default_factory=TopicsConfig)
+    deadlines: DeadlinesConfig = field(default_factory=DeadlinesConfig)
     log: LogConfig = field(default_factory=LogConfig)
     source: str = "built-in defaults"
 
@@ -138,6 +190,10 @@ def _build_section(cls: type, section: str, values: Mapping[str, Any], source: s
 def _coerce(value: Any, kind: Any, key: str, source: str) -> Any:
     if isinstance(value, _EnvValue):
         return _from_env(value, kind, key)
+    if typing.get_origin(kind) is dict:
+        if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
+            raise ConfigError(f"{source}: {key} must be a table of strings, not {value!r}")
+        return dict(value)
     ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
@@ -148,6 +204,8 @@ def _coerce(value: Any, kind: Any, key: str, source: str) -> Any:
 
 def _from_env(value: _EnvValue, kind: Any, key: str) -> Any:
     raw = value.raw
+    if typing.get_origin(kind) is dict:
+        raise ConfigError(f"environment {value.origin}: {key} is a table; set it in the config file")
     try:
         if kind is bool:
             if raw.lower() not in ("1", "0", "true", "false", "yes", "no"):

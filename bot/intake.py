@@ -20,14 +20,26 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.rules import LiveRules
 from handlers import texts
-from handlers.context import HandlerContext
+from handlers.context import HandlerContext, TopicSettings
 from handlers.errors import HandlerFailed
-from handlers.events import Event
+from handlers.events import (
+    Event,
+    ImageMessage,
+    LocationMessage,
+    MenuClick,
+    Scan,
+    Subscribe,
+    TextMessage,
+    VoiceMessage,
+)
 from handlers.replies import NO_REPLY, Reply, TextReply
 from handlers.router import UNHANDLED, Router
+from nlp.similarity import Similarity
 from storage import repos
 from storage.errors import DatabaseUnavailable, translated
 from storage.repos.inbound import RECEIVED
+from storage.repos.outbox import URGENT_QUEUED
+from storage.repos.people import Seen
 
 logger = logging.getLogger("louwu.intake")
 
@@ -60,12 +72,18 @@ class Intake:
         rules: LiveRules,
         now: Callable[[], dt.datetime],
         batch_max: int = BATCH_MAX,
+        similarity: Similarity | None = None,
+        topics: TopicSettings | None = None,
+        on_urgent: Callable[[], None] = lambda: None,
     ) -> None:
         self._sm = sessionmaker
         self._router = router
         self._rules = rules
         self._now = now
         self._batch_max = batch_max
+        self._similarity = similarity
+        self._topics = topics or TopicSettings()
+        self._on_urgent = on_urgent
         self._queue: asyncio.Queue[Delivery] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
 
@@ -161,9 +179,11 @@ class Intake:
     async def _handle(self, todo: list[Delivery], isolate: bool) -> list[Reply | None]:
         async with translated(), self._sm.begin() as session:
             engine = await self._rules.engine(session)
-            seen = {d.event.openid: d.received_at for d in todo}
+            seen = _seen(todo)
             reporters = await repos.people.touch_many(session, seen)
             members = await repos.org.members_by_openid(session, list(seen))
+            wrote = [o for o, s in seen.items() if s.message_at or s.event_at]
+            await repos.outbox.resume_waiting(session, wrote, self._now())
             replies: list[Reply | None] = []
             finished: list[tuple[int, str | None, str | None]] = []
             for d in todo:
@@ -175,12 +195,16 @@ class Intake:
                     reporters[e.openid],
                     members.get(e.openid),
                     d.inbound_id,
+                    self._similarity,
+                    self._topics,
                 )
                 reply, error = await self._dispatch(session, ctx, e, isolate)
                 replies.append(reply)
                 assert d.inbound_id is not None
                 finished.append((d.inbound_id, _text_of(reply), error))
             await repos.inbound.finish_many(session, finished)
+        if session.info.get(URGENT_QUEUED):
+            self._on_urgent()
         return replies
 
     async def _dispatch(
@@ -201,6 +225,24 @@ class Intake:
 
 class _Isolate(Exception):  # noqa: N818 - a control-flow signal
     """A handler failed in an unisolated batch: roll it back and redo it with savepoints."""
+
+
+# The inbound that opens WeChat's customer-service window: a real message (48 h), or an interaction (1 min).
+_MESSAGES = (TextMessage, ImageMessage, VoiceMessage, LocationMessage)
+_INTERACTIONS = (Subscribe, Scan, MenuClick)
+
+
+def _seen(batch: list[Delivery]) -> dict[str, Seen]:
+    seen: dict[str, Seen] = {}
+    for d in batch:
+        e, at = d.event, d.received_at
+        before = seen.get(e.openid, Seen(at))
+        seen[e.openid] = Seen(
+            at,
+            at if isinstance(e, _MESSAGES) else before.message_at,
+            at if isinstance(e, _INTERACTIONS) else before.event_at,
+        )
+    return seen
 
 
 def _text_of(reply: Reply) -> str | None:

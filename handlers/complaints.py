@@ -1,13 +1,17 @@
-"""Free text is a complaint: tag it, file it as an issue, and say its number and what happens next."""
+"""Free text is a complaint: join the open issue it repeats (议题征集), or file and route a new one."""
 
 from __future__ import annotations
 
-from handlers import texts
+import datetime as dt
+
+from handlers import lifecycle, texts
 from handlers.context import HandlerContext
 from handlers.events import TextMessage
 from handlers.replies import Reply, TextReply
 from handlers.router import Router
+from nlp.engine import Tagging
 from storage import repos
+from storage.models import Issue
 from storage.repos.issues import NewIssue
 
 router = Router(name=__name__)
@@ -21,9 +25,39 @@ async def complaint(msg: TextMessage, ctx: HandlerContext) -> Reply:
 
 
 async def file_complaint(ctx: HandlerContext, text: str) -> Reply:
-    """Shared by text and recognised voice: file the issue and compose the passive reply."""
+    """Shared by text and recognised voice: support a matching issue or file a new one."""
     tagging = ctx.rules.tag(text)
+    same = await similar_open_issue(ctx, text, tagging)
+    if same is not None:
+        return await _support(ctx, same, text)
+    return await _file(ctx, text, tagging)
+
+
+async def similar_open_issue(ctx: HandlerContext, text: str, tagging: Tagging) -> Issue | None:
+    """The open issue of the sender's building and category that this text repeats, if any."""
+    building_id = ctx.reporter.building_id
+    if ctx.similarity is None or building_id is None:
+        return None
+    since = ctx.now - dt.timedelta(days=ctx.topics.window_days)
+    found = await repos.issues.candidates(ctx.session, building_id, tagging.primary, since)
+    # Segmenting only when there is something to compare keeps the common path cheap.
+    scored = [(ctx.similarity.score(text, issue.text), issue) for issue in found]
+    best = max(scored, key=lambda s: s[0], default=(0.0, None))
+    return best[1] if best[0] >= ctx.topics.threshold else None
+
+
+async def _support(ctx: HandlerContext, issue: Issue, text: str) -> Reply:
+    await lifecycle.support(ctx.session, issue, ctx.reporter.id, ctx.actor, text, ctx.now)
+    count = await repos.issues.raised_by(ctx.session, issue.id)
+    return TextReply(
+        texts.SUPPORTED.format(number=issue.number, category=ctx.category_name(issue.category), count=count)
+    )
+
+
+async def _file(ctx: HandlerContext, text: str, tagging: Tagging) -> Reply:
     reporter = ctx.reporter
+    category = ctx.category(tagging.primary)
+    accept_due, resolve_due = lifecycle.deadlines(category, ctx.now)
     issue = await repos.issues.create(
         ctx.session,
         NewIssue(
@@ -36,17 +70,20 @@ async def file_complaint(ctx: HandlerContext, text: str) -> Reply:
             reporter_id=reporter.id,
             inbound_id=ctx.inbound_id,
         ),
-        actor=f"reporter:{reporter.id}",
+        actor=ctx.actor,
         now=ctx.now,
+        accept_due=accept_due,
+        resolve_due=resolve_due,
     )
-    category = ctx.rules.pack.category(tagging.primary)
     if reporter.building_id is None:
         next_step = texts.NEXT_STEP_UNBOUND
-    elif tagging.primary == "other":
-        next_step = texts.NEXT_STEP_OTHER
     else:
-        building = await repos.org.building(ctx.session, reporter.building_id)
-        name = building.name if building else ""
-        next_step = texts.NEXT_STEP_BOUND.format(building=name, hours=category.accept_hours)
+        await lifecycle.route(ctx.session, issue, category.name, ctx.now)
+        if tagging.primary == "other":
+            next_step = texts.NEXT_STEP_OTHER
+        else:
+            building = await repos.org.building(ctx.session, reporter.building_id)
+            name = building.name if building else ""
+            next_step = texts.NEXT_STEP_BOUND.format(building=name, hours=category.accept_hours)
     template = texts.FILED_URGENT if tagging.urgent else texts.FILED
     return TextReply(template.format(number=issue.number, category=category.name, next_step=next_step))

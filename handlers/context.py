@@ -8,7 +8,17 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nlp.engine import RulesEngine
+from nlp.pack import OTHER, Category
+from nlp.similarity import Similarity
 from storage.models import Member, Reporter
+
+
+@dataclass(frozen=True)
+class TopicSettings:
+    """When a complaint joins an open issue instead of filing a new one."""
+
+    threshold: float = 0.35
+    window_days: int = 14
 
 
 @dataclass
@@ -21,3 +31,23 @@ class HandlerContext:
     member: Member | None = None
     # Set by the intake for the inbound row this event came from.
     inbound_id: int | None = None
+    # None: topics are off (tests of the intake alone); every complaint files a new issue.
+    similarity: Similarity | None = None
+    topics: TopicSettings = TopicSettings()
+
+    @property
+    def actor(self) -> str:
+        """How the timeline names the sender."""
+        if self.member is not None:
+            return f"member:{self.member.id}:{self.member.name}"
+        return f"reporter:{self.reporter.id}"
+
+    def category(self, category_id: str) -> Category:
+        """The pack's category; one removed since the issue was filed counts as `other`."""
+        try:
+            return self.rules.pack.category(category_id)
+        except KeyError:
+            return self.rules.pack.category(OTHER)
+
+    def category_name(self, category_id: str) -> str:
+        return self.category(category_id).name

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers import texts
 from handlers.context import HandlerContext
-from handlers.events import MenuClick, Scan, Unknown
+from handlers.events import Unknown
 from handlers.replies import NO_REPLY, Reply, TextReply
 from handlers.router import Router
 
@@ -17,13 +17,3 @@ async def unknown(event: Unknown, ctx: HandlerContext) -> Reply:
         # Events such as VIEW or TEMPLATESENDJOBFINISH need no answer.
         return NO_REPLY
     return TextReply(texts.UNSUPPORTED)
-
-
-@router.on(MenuClick)
-async def menu(event: MenuClick, ctx: HandlerContext) -> Reply:
-    return TextReply(texts.UNSUPPORTED)
-
-
-@router.on(Scan)
-async def scan(event: Scan, ctx: HandlerContext) -> Reply:
-    return TextReply(texts.WELCOME)

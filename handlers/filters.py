@@ -20,7 +20,11 @@ def _clean(text: str) -> str:
 
 @dataclass(frozen=True)
 class Command:
-    """Matches `WORD [args]` (or an alias); `args` is 'none', 'number', 'number_text' or 'text'."""
+    """Matches `WORD [args]` (or an alias).
+
+    `args`: 'none', 'text', 'number' (#N), 'optional_number' (WORD or WORD #N), 'number_text' (#N and
+    a note; a missing number gives number=None so the handler can say how to write it).
+    """
 
     word: str
     aliases: tuple[str, ...] = ()
@@ -37,7 +41,8 @@ class Command:
         for word in self.words:
             if text == word or text.startswith(word + " ") or text.startswith(word + "#"):
                 return self._args(text[len(word) :].strip())
-            if text.startswith(word) and self.args != "none" and _NUMBER.match(text[len(word) :]):
+            rest = text[len(word) :]
+            if text.startswith(word) and self.args not in ("none", "text") and rest[:1].isdigit():
                 return self._args(text[len(word) :].strip())
         return False
 
@@ -46,6 +51,11 @@ class Command:
             return not rest
         if self.args == "text":
             return {"arg": rest}
+        if self.args == "optional_number":
+            m = _NUMBER.match(rest)
+            return {"number": int(m.group(1))} if m else ({"number": None} if not rest else False)
+        if not rest:
+            return {"number": None} if self.args == "number" else {"number": None, "note": ""}
         head, _, tail = rest.partition(" ")
         m = _NUMBER.match(head)
         if not m:
@@ -54,3 +64,27 @@ class Command:
         if self.args == "number":
             return {"number": number} if not tail.strip() else False
         return {"number": number, "note": tail.strip()}
+
+
+_RATINGS = {"1": 1, "2": 2, "3": 3, "满意": 1, "基本满意": 2, "不满意": 3}
+
+
+@dataclass(frozen=True)
+class Rating:
+    """A reply of 1/2/3 or 满意/基本满意/不满意 (the rating the bot asks for after resolution)."""
+
+    def __call__(self, event: Event, ctx: HandlerContext) -> bool | dict[str, Any]:
+        if not isinstance(event, TextMessage):
+            return False
+        rating = _RATINGS.get(_clean(event.text).rstrip("。.!！"))
+        return {"rating": rating} if rating else False
+
+
+@dataclass(frozen=True)
+class InStep:
+    """The sender is in the middle of a dialogue step (e.g. choosing among buildings)."""
+
+    step: str
+
+    def __call__(self, event: Event, ctx: HandlerContext) -> bool | dict[str, Any]:
+        return ctx.reporter.step == self.step

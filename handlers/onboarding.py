@@ -1,29 +1,44 @@
-"""Following and unfollowing: a welcome that says how to bind a building; forgetting on unfollow."""
+"""Following, binding a building and unfollowing.
+
+A building's QR code binds at once (subscribe `qrscene_<code>`, or SCAN `<code>` by a follower);
+otherwise `绑定 <楼宇名>` matches names, codes and aliases, with a numbered choice when several fit.
+Binding hands the reporter's unbound complaints to that building's committee.
+"""
 
 from __future__ import annotations
 
-from handlers import texts
+from handlers import lifecycle, texts
 from handlers.context import HandlerContext
-from handlers.events import Subscribe, TextMessage, Unsubscribe
-from handlers.filters import Command
+from handlers.events import Scan, Subscribe, TextMessage, Unsubscribe
+from handlers.filters import Command, InStep
 from handlers.replies import NO_REPLY, Reply, TextReply
-from handlers.router import Router
+from handlers.router import Router, SkipHandler
 from storage import repos
+from storage.models import Building
 
 router = Router(name=__name__)
+
+CHOOSE = "choose_building"
 
 
 @router.on(Subscribe)
 async def welcome(event: Subscribe, ctx: HandlerContext) -> Reply:
-    if event.scene:
-        building = await repos.org.building_by_code(ctx.session, event.scene)
-        if building is not None:
-            await repos.people.bind(ctx.session, ctx.reporter.id, building.id)
-            return TextReply(texts.WELCOME_BOUND.format(building=building.name))
-    return TextReply(texts.WELCOME)
+    building = await repos.org.building_by_code(ctx.session, event.scene) if event.scene else None
+    if building is None:
+        return TextReply(texts.WELCOME)
+    await _bind(ctx, building)
+    return TextReply(texts.WELCOME_BOUND.format(building=building.name))
 
 
-@router.on(TextMessage, Command("绑定", aliases=("綁定",), args="text"))
+@router.on(Scan)
+async def scanned(event: Scan, ctx: HandlerContext) -> Reply:
+    building = await repos.org.building_by_code(ctx.session, event.scene) if event.scene else None
+    if building is None:
+        return TextReply(texts.WELCOME)
+    return TextReply(await _bind(ctx, building))
+
+
+@router.on(TextMessage, Command("绑定", aliases=("綁定", "切换楼宇"), args="text"))
 async def bind(msg: TextMessage, ctx: HandlerContext, arg: str) -> Reply:
     """`绑定 <楼宇名>`: exact name, code or alias first, then any building whose name holds the query."""
     buildings = await repos.org.buildings(ctx.session)
@@ -31,25 +46,59 @@ async def bind(msg: TextMessage, ctx: HandlerContext, arg: str) -> Reply:
     query = arg.strip()
     if not query:
         return TextReply(texts.BIND_USAGE.format(choices=choices))
-    folded = query.casefold()
-    exact = [
-        b
-        for b in buildings
-        if folded in {b.name.casefold(), b.code.casefold(), *(a.casefold() for a in b.aliases)}
-    ]
-    found = exact or [
-        b for b in buildings if folded in b.name.casefold() or any(folded in a.casefold() for a in b.aliases)
-    ]
+    found = match_buildings(buildings, query)
     if not found:
         return TextReply(texts.BIND_NOT_FOUND.format(query=query, choices=choices))
     if len(found) > 1:
-        names = "、".join(b.name for b in found)
-        return TextReply(texts.BIND_AMBIGUOUS.format(query=query, choices=names, example=found[0].name))
-    await repos.people.bind(ctx.session, ctx.reporter.id, found[0].id)
-    return TextReply(texts.BOUND.format(building=found[0].name))
+        ctx.reporter.step, ctx.reporter.step_data = CHOOSE, {"ids": [b.id for b in found]}
+        listing = "\n".join(f"{i}. {b.name}" for i, b in enumerate(found, 1))
+        return TextReply(texts.CHOOSE_BUILDING.format(query=query, choices=listing))
+    return TextReply(await _bind(ctx, found[0]))
+
+
+def match_buildings(buildings: list[Building], query: str) -> list[Building]:
+    folded = query.casefold()
+
+    def names(b: Building) -> list[str]:
+        return [b.name.casefold(), b.code.casefold(), *(a.casefold() for a in b.aliases)]
+
+    exact = [b for b in buildings if folded in names(b)]
+    return exact or [b for b in buildings if any(folded in n or n in folded for n in names(b))]
+
+
+@router.on(TextMessage, InStep(CHOOSE))
+async def choose(msg: TextMessage, ctx: HandlerContext) -> Reply:
+    """The answer to a numbered choice of buildings; anything else ends the choice."""
+    ids: list[int] = (ctx.reporter.step_data or {}).get("ids", [])
+    ctx.reporter.step, ctx.reporter.step_data = None, None
+    answer = msg.text.strip().translate(_FULL_WIDTH_DIGITS)
+    if not answer.isdigit() or not 1 <= int(answer) <= len(ids):
+        raise SkipHandler  # not an answer: handle it as whatever else it is
+    building = await repos.org.building(ctx.session, ids[int(answer) - 1])
+    if building is None:
+        raise SkipHandler
+    return TextReply(await _bind(ctx, building))
+
+
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+async def _bind(ctx: HandlerContext, building: Building) -> str:
+    """Bind the sender and route the complaints they sent before naming a building."""
+    ctx.reporter.building_id = building.id
+    waiting = await repos.issues.unbound_open(ctx.session, ctx.reporter.id)
+    for issue in waiting:
+        issue.building_id = building.id
+        await repos.issues.add_event(ctx.session, issue.id, "building", ctx.actor, building.name, ctx.now)
+        await lifecycle.route(ctx.session, issue, ctx.category_name(issue.category), ctx.now)
+    if waiting:
+        numbers = "、".join(f"#{i.number}" for i in waiting)
+        return texts.BOUND_ROUTED.format(building=building.name, numbers=numbers)
+    return texts.BOUND.format(building=building.name)
 
 
 @router.on(Unsubscribe)
 async def goodbye(event: Unsubscribe, ctx: HandlerContext) -> Reply:
     await repos.people.forget(ctx.session, event.openid)
+    await repos.outbox.drop_for(ctx.session, event.openid, "recipient unsubscribed")
     return NO_REPLY

@@ -1,5 +1,7 @@
 """Every sentence louwu says to people, in one place, so wording is reviewed and changed together."""
 
+from zoneinfo import ZoneInfo
+
 WELCOME = (
     "欢迎关注楼务会！这里可以直接反映楼里的大小事：食堂、电梯、空调、卫生、停车……\n"
     "先告诉我们您在哪栋楼：扫描大堂的楼宇二维码，或回复「绑定 楼宇名」，例如「绑定 凯迪克大厦」。\n"
@@ -25,3 +27,82 @@ BIND_USAGE = "请回复「绑定 楼宇名」，例如「绑定 凯迪克大厦�
 BOUND = "已绑定「{building}」。有什么问题，直接发文字或语音告诉我们。"
 BIND_NOT_FOUND = "没有找到「{query}」。可选楼宇：{choices}"
 BIND_AMBIGUOUS = "「{query}」对应多栋楼宇：{choices}。请回复完整的楼宇名，例如「绑定 {example}」。"
+
+# -- issues as people see them ------------------------------------------------------------------------
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+STATUS_NAMES = {
+    "new": "待受理",
+    "accepted": "已受理",
+    "in_progress": "办理中",
+    "resolved": "已办结",
+    "closed": "已评价",
+    "rejected": "不予受理",
+    "withdrawn": "已撤回",
+}
+EVENT_NAMES = {
+    "created": "提交反映",
+    "routed": "转交",
+    "supported": "附议",
+    "accepted": "受理",
+    "progress": "进展",
+    "resolved": "办结",
+    "transferred": "转派",
+    "escalated": "上报",
+    "rejected": "驳回",
+    "withdrawn": "撤回",
+    "rated": "评价",
+    "reopened": "重新办理",
+    "overdue": "超时预警",
+    "attachment": "补充材料",
+    "building": "确定楼宇",
+}
+RATINGS = {1: "满意", 2: "基本满意", 3: "不满意"}
+
+SUPPORTED = (
+    "您反映的问题已有人提出：#{number}（{category}），现已有 {count} 人反映。您已附议，办理进展会同步通知您。"
+)
+SUPPORT_ADDED = "已附议 #{number}，现已有 {count} 人反映。办理进展会同步通知您。"
+SUPPORT_ALREADY = "您已在 #{number} 上，共 {count} 人反映。"
+SUPPORT_CLOSED = "#{number} 当前状态为「{status}」，不能再附议。如问题仍在，请直接发送描述，我们会重新登记。"
+NOT_FOUND = "没有找到编号 #{number} 的反映，请核对编号。"
+NUMBER_MISSING = "请带上编号，例如「{word} 12」。"
+NOTE_MISSING = "请写明说明，例如「{word} 12 {example}」。"
+
+MY_ISSUES_NONE = "您目前没有办理中的反映。直接发送文字或语音即可反映问题。"
+MY_ISSUES_HEAD = "您的反映："
+MY_ISSUES_LINE = "#{number} {status} · {category} · {title}"
+MY_ISSUES_TAIL = "回复「进度 编号」查看详情。"
+TIMELINE_HEAD = "#{number}（{category}，{building}）当前：{status}，{count} 人反映\n{text}"
+TIMELINE_LINE = "{time} {what}{note}"
+NOT_YOURS = "#{number} 不是您提出或附议的反映。"
+
+WITHDRAWN = "已撤回 #{number}。"
+NOT_REPORTER = "只有 #{number} 的提出人可以撤回。"
+RATE_ASK = "请为 #{number} 的办理结果评价：回复 1 满意、2 基本满意、3 不满意。"
+RATED = "感谢评价！#{number} 评价为「{rating}」，已结案。"
+RATED_REOPEN = "已收到「不满意」。#{number} 重新办理，并已上报上一级网格督办。"
+RATED_SUPPORTER = "已记录您对 #{number} 的评价「{rating}」，谢谢。"
+ILLEGAL = "#{number} 当前状态为「{status}」，不能{verb}。"
+
+NOT_A_MEMBER = "「{word}」是楼务会成员的指令。如需反映问题，直接发送描述即可。"
+NOT_RESPONSIBLE = "您不负责 #{number}（{building}），不能{verb}。如有疑问请联系该楼楼务会召集人。"
+TODO_NONE = "目前没有待办的反映。"
+TODO_HEAD = "待办（{count} 件）："
+TODO_LINE = "#{number} {status}{urgent}{overdue} · {building} · {category} · {count}人 · {title}"
+DONE = "已{verb} #{number}，已通知提出人和附议人（{count} 人）。"
+TRANSFER_UNKNOWN = "没有找到「{target}」。可转派给成员姓名或楼宇名。"
+TRANSFERRED = "已将 #{number} 转派给 {target}。"
+ESCALATED = "已将 #{number} 上报至 {target}。"
+ESCALATE_TOP = "#{number} 已在最高一级，无法再上报。"
+
+ALERT = "【{tag}】#{number} {building} · {category}{urgent}\n{text}\n{count} 人反映。回复「受理 {number}」受理，「待办」查看全部。"
+UPDATE = "您反映的 #{number}（{title}）{what}"
+OVERDUE = "【超时预警】#{number} {building} · {category} 已超过{stage}期限（{due}），请尽快处理。"
+ESCALATED_ALERT = "【督办】#{number} {building} · {category} {why}，已上报至您。\n{text}\n{count} 人反映。"
+CHOOSE_BUILDING = "「{query}」对应多栋楼宇，请回复序号：\n{choices}"
+ASK_BUILDING = "请先告诉我们您在哪栋楼，回复「绑定 楼宇名」，例如「绑定 凯迪克大厦」。您的反映 #{number} 已保存，绑定后即转给楼务会。"
+BOUND_ROUTED = "已绑定「{building}」，您的反映 {numbers} 已转给楼务会。"
+DIGEST_HEAD = "今日您关注的反映有更新："
+DIGEST_LINE = "#{number} {status} · {title}：{what}"
+TODO_DIGEST_HEAD = "楼务会待办提醒：{count} 件未办结，其中超时 {overdue} 件。"
+MENU_REPORT = "请直接发送文字、语音或图片描述遇到的问题，例如「四楼食堂下个月关了，以后去哪吃饭」。"

@@ -19,11 +19,13 @@ from sqlalchemy.engine import make_url
 from bot.app import create_app
 from bot.clock import FrozenClock
 from bot.config import Config, config_from_dict
+from bot.simulator.fake_wechat import FakeWeChatAPI
 from storage import schema
 from storage.db import make_engine, make_sessionmaker
 from tests.wx import WeChatSender
 
 TOKEN = "louwu-test-token"
+SECRET = "louwu-test-secret"  # noqa: S105 - the fake WeChat's secret
 APP_ID = "wx_louwu_test"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 DEFAULT_PG = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -105,10 +107,12 @@ def clock() -> FrozenClock:
     return FrozenClock()
 
 
-def make_config(db_url: str, **sections: Any) -> Config:
+def make_config(db_url: str, api_url: str = "http://127.0.0.1:9", **sections: Any) -> Config:
+    """A test config: the scheduler off (tests run jobs themselves, at the clock's time)."""
     data: dict[str, Any] = {
         "database": {"url": db_url},
-        "wechat": {"token": TOKEN, "app_id": APP_ID, "api_base_url": "http://127.0.0.1:9"},
+        "wechat": {"token": TOKEN, "app_id": APP_ID, "app_secret": SECRET, "api_base_url": api_url},
+        "scheduler": {"in_process": False},
     }
     for name, values in sections.items():
         data.setdefault(name, {}).update(values)
@@ -116,8 +120,17 @@ def make_config(db_url: str, **sections: Any) -> Config:
 
 
 @pytest.fixture
-def config(db_url: str) -> Config:
-    return make_config(db_url)
+async def fake_wechat(aiohttp_server: Any, clock: FrozenClock) -> AsyncIterator[FakeWeChatAPI]:
+    """WeChat's API, faked by a real local server that keeps a transcript."""
+    fake = FakeWeChatAPI(APP_ID, SECRET, now=clock.now)
+    server = await aiohttp_server(fake.app())
+    fake.url = str(server.make_url(""))
+    yield fake
+
+
+@pytest.fixture
+def config(db_url: str, fake_wechat: FakeWeChatAPI) -> Config:
+    return make_config(db_url, fake_wechat.url)
 
 
 @pytest.fixture

@@ -4,11 +4,17 @@ from storage.models.base import Base
 from storage.models.inbound import InboundMessage
 from storage.models.issues import OPEN_STATUSES, STATUSES, Issue, IssueEvent, Supporter
 from storage.models.org import GRID_LEVELS, MEMBER_ROLES, Building, Grid, Member
+from storage.models.outbox import OUTBOX_STATUSES, OutboxMessage
 from storage.models.people import Reporter
 from storage.models.rules import RuleAudit, RulePackRow, RulesVersion
+from storage.models.shared import AccessToken, Lease
 
 __all__ = [
     "GRID_LEVELS",
+    "OUTBOX_STATUSES",
+    "AccessToken",
+    "Lease",
+    "OutboxMessage",
     "MEMBER_ROLES",
     "OPEN_STATUSES",
     "STATUSES",

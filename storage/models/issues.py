@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, synonym
 
 from storage.models.base import Base, intpk
@@ -32,6 +32,15 @@ class Issue(Base):
     text: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(16), default="wechat")
     inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
+    # The member who holds it now (routed, accepted, transferred or escalated to).
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    # How many grid levels above the building it has been escalated.
+    level: Mapped[int] = mapped_column(Integer, default=0)
+    accept_due: Mapped[dt.datetime | None]
+    resolve_due: Mapped[dt.datetime | None]
+    # 0 on time; 1 the holder was warned; 2 escalated. Reset when the issue moves on.
+    overdue: Mapped[int] = mapped_column(Integer, default=0)
+    rating: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
 

@@ -30,6 +30,9 @@ class Building(Base):
     aliases: Mapped[list[str]] = mapped_column(default=list)
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
     duty_phone: Mapped[str | None] = mapped_column(String(32))
+    # The permanent scene QR code WeChat made for it (created once, kept).
+    qr_ticket: Mapped[str | None] = mapped_column(String(256))
+    qr_url: Mapped[str | None] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, intpk, openid_str
@@ -18,5 +19,13 @@ class Reporter(Base):
     building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"))
     subscribed: Mapped[bool] = mapped_column(Boolean, default=True)
     first_seen_at: Mapped[dt.datetime]
-    # Opens WeChat's 48-hour customer-service window.
     last_inbound_at: Mapped[dt.datetime]
+    # WeChat's customer-service quota: 5 sends within 48 h of a real message, 3 within a minute of
+    # a subscribe, scan or menu click; each counted from that inbound.
+    last_message_at: Mapped[dt.datetime | None]
+    message_sends: Mapped[int] = mapped_column(Integer, default=0)
+    last_event_at: Mapped[dt.datetime | None]
+    event_sends: Mapped[int] = mapped_column(Integer, default=0)
+    # A multi-step dialogue in progress (choosing a building among several): its name and data.
+    step: Mapped[str | None] = mapped_column(String(32))
+    step_data: Mapped[dict[str, Any] | None]

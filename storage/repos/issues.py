@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OPEN_STATUSES, Building, Issue, IssueEvent, Supporter
+from storage.models import OPEN_STATUSES, Building, Issue, IssueEvent, Reporter, Supporter
+from storage.repos._sql import insert_for
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,14 @@ async def next_number(session: AsyncSession) -> int:
     return number
 
 
-async def create(session: AsyncSession, new: NewIssue, actor: str, now: dt.datetime) -> Issue:
+async def create(
+    session: AsyncSession,
+    new: NewIssue,
+    actor: str,
+    now: dt.datetime,
+    accept_due: dt.datetime | None = None,
+    resolve_due: dt.datetime | None = None,
+) -> Issue:
     issue = Issue(
         id=await next_number(session),
         text=new.text,
@@ -71,6 +79,10 @@ async def create(session: AsyncSession, new: NewIssue, actor: str, now: dt.datet
         inbound_id=new.inbound_id,
         source=new.source,
         status="new",
+        level=0,
+        overdue=0,
+        accept_due=accept_due,
+        resolve_due=resolve_due,
         created_at=now,
         updated_at=now,
     )
@@ -128,3 +140,126 @@ async def rows(session: AsyncSession, status: str | None = None, limit: int | No
             )
         )
     return out
+
+
+async def get(session: AsyncSession, number: int) -> Issue | None:
+    return await session.get(Issue, number)
+
+
+async def candidates(
+    session: AsyncSession, building_id: int, category: str, since: dt.datetime, limit: int = 200
+) -> list[Issue]:
+    """Open issues of a building and category raised since `since`: what a new complaint may join."""
+    stmt = (
+        select(Issue)
+        .where(
+            Issue.building_id == building_id,
+            Issue.category == category,
+            Issue.status.in_(OPEN_STATUSES),
+            Issue.created_at >= since,
+        )
+        .order_by(Issue.id.desc())
+        .limit(limit)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def add_supporter(
+    session: AsyncSession, issue_id: int, reporter_id: int, text: str, now: dt.datetime
+) -> bool:
+    """Make a reporter a supporter (附议); False if they already were."""
+    stmt = (
+        insert_for(session, Supporter)
+        .values(issue_id=issue_id, reporter_id=reporter_id, text=text, created_at=now)
+        .on_conflict_do_nothing(index_elements=["issue_id", "reporter_id"])
+        .returning(Supporter.id)
+    )
+    return (await session.execute(stmt)).first() is not None
+
+
+async def supporter_count(session: AsyncSession, issue_id: int) -> int:
+    stmt = select(func.count(Supporter.id)).where(Supporter.issue_id == issue_id)
+    return (await session.execute(stmt)).scalar_one()
+
+
+async def raised_by(session: AsyncSession, issue_id: int) -> int:
+    """How many people raised it: the reporter and every supporter."""
+    return 1 + await supporter_count(session, issue_id)
+
+
+async def is_on(session: AsyncSession, issue: Issue, reporter_id: int) -> bool:
+    """Whether a reporter raised or supports the issue."""
+    if issue.reporter_id == reporter_id:
+        return True
+    stmt = select(Supporter.id).where(Supporter.issue_id == issue.id, Supporter.reporter_id == reporter_id)
+    return (await session.execute(stmt)).first() is not None
+
+
+async def audience(session: AsyncSession, issue_id: int) -> list[str]:
+    """The openids of everyone on the issue: its reporter first, then its supporters."""
+    reporter = (
+        select(Reporter.openid).join(Issue, Issue.reporter_id == Reporter.id).where(Issue.id == issue_id)
+    )
+    supporters = (
+        select(Reporter.openid)
+        .join(Supporter, Supporter.reporter_id == Reporter.id)
+        .where(Supporter.issue_id == issue_id)
+        .order_by(Supporter.id)
+    )
+    first = list((await session.execute(reporter)).scalars())
+    rest = [o for o in (await session.execute(supporters)).scalars() if o not in first]
+    return first + rest
+
+
+async def of_reporter(session: AsyncSession, reporter_id: int, statuses: Sequence[str]) -> list[Issue]:
+    """Issues a reporter raised or supports, newest first."""
+    supported = select(Supporter.issue_id).where(Supporter.reporter_id == reporter_id)
+    stmt = (
+        select(Issue)
+        .where(
+            (Issue.reporter_id == reporter_id) | Issue.id.in_(supported),
+            Issue.status.in_(statuses),
+        )
+        .order_by(Issue.id.desc())
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def unbound_open(session: AsyncSession, reporter_id: int) -> list[Issue]:
+    stmt = select(Issue).where(
+        Issue.reporter_id == reporter_id, Issue.building_id.is_(None), Issue.status.in_(OPEN_STATUSES)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def timeline(session: AsyncSession, issue_id: int) -> list[IssueEvent]:
+    stmt = select(IssueEvent).where(IssueEvent.issue_id == issue_id).order_by(IssueEvent.id)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def open_issues(session: AsyncSession, limit: int = 5000) -> list[Issue]:
+    stmt = select(Issue).where(Issue.status.in_(OPEN_STATUSES)).order_by(Issue.id).limit(limit)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def mark_overdue(session: AsyncSession, issue_id: int, before: int, after: int) -> bool:
+    """Move an issue's overdue stage only if no other process moved it first."""
+    stmt = (
+        update(Issue)
+        .where(Issue.id == issue_id, Issue.overdue == before)
+        .values(overdue=after)
+        .execution_options(synchronize_session=False)
+    )
+    return (await session.execute(stmt)).rowcount == 1  # type: ignore[attr-defined]
+
+
+async def events_between(
+    session: AsyncSession, since: dt.datetime, until: dt.datetime
+) -> list[tuple[Issue, IssueEvent]]:
+    stmt = (
+        select(Issue, IssueEvent)
+        .join(IssueEvent, IssueEvent.issue_id == Issue.id)
+        .where(IssueEvent.created_at >= since, IssueEvent.created_at < until)
+        .order_by(IssueEvent.id)
+    )
+    return [(i, e) for i, e in (await session.execute(stmt)).all()]

@@ -91,3 +91,24 @@ def _assign(obj: object, **values: object) -> bool:
             setattr(obj, key, value)
             changed = True
     return changed
+
+
+async def member(session: AsyncSession, member_id: int) -> Member | None:
+    return await session.get(Member, member_id)
+
+
+async def members(session: AsyncSession) -> list[Member]:
+    stmt = select(Member).where(Member.active.is_(True)).order_by(Member.id)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def grid_chain(session: AsyncSession, grid_id: int | None) -> list[Grid]:
+    """A grid and every grid above it, nearest first."""
+    chain: list[Grid] = []
+    while grid_id is not None and len(chain) < 16:  # a bound, in case of a cycle typed into the data
+        grid = await session.get(Grid, grid_id)
+        if grid is None:
+            break
+        chain.append(grid)
+        grid_id = grid.parent_id
+    return chain

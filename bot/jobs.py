@@ -1,0 +1,163 @@
+"""The scheduled work: dispatch the outbox, check deadlines, send the daily digests.
+
+Each job reads state and writes outbox rows in one transaction, idempotently: an overdue stage moves
+only from the stage it was read at, an alert carries a dedup key, and a digest period is claimed by
+one process once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Config
+from bot.outbox import Dispatcher
+from bot.rules import LiveRules
+from handlers import lifecycle, notify, routing, texts
+from nlp.engine import RulesEngine
+from storage import repos
+from storage.models import Issue
+from storage.repos.outbox import NewMessage
+
+logger = logging.getLogger("louwu.jobs")
+SYSTEM = "system"
+
+
+@dataclass
+class Jobs:
+    sessionmaker: async_sessionmaker[AsyncSession]
+    config: Config
+    now: Callable[[], dt.datetime]
+    rules: LiveRules
+    dispatcher: Dispatcher
+
+    async def dispatch_outbox(self) -> int:
+        return await self.dispatcher.run()
+
+    async def check_deadlines(self) -> int:
+        """Warn the holder once a deadline passes; escalate one grid level once it stays passed."""
+        now = self.now()
+        grace = dt.timedelta(hours=self.config.deadlines.escalate_after_hours)
+        moved = 0
+        async with self.sessionmaker.begin() as session:
+            engine = await self.rules.engine(session)
+            for issue in await repos.issues.open_issues(session):
+                due = issue.accept_due if issue.status == "new" else issue.resolve_due
+                if due is None or now < due:
+                    continue
+                if issue.overdue == 0 and await repos.issues.mark_overdue(session, issue.id, 0, 1):
+                    await self._warn(session, engine, issue, due, now)
+                    moved += 1
+                elif (
+                    issue.overdue == 1
+                    and now >= due + grace
+                    and await repos.issues.mark_overdue(session, issue.id, 1, 2)
+                ):
+                    await self._escalate(session, engine, issue, now)
+                    moved += 1
+        if moved:
+            self.dispatcher.wake()
+        return moved
+
+    async def _warn(
+        self, session: AsyncSession, engine: RulesEngine, issue: Issue, due: dt.datetime, now: dt.datetime
+    ) -> None:
+        stage = "受理" if issue.status == "new" else "办结"
+        holders = await _holders(session, issue)
+        text = texts.OVERDUE.format(
+            number=issue.number,
+            building=await notify.building_name(session, issue),
+            category=_category_name(engine, issue.category),
+            stage=stage,
+            due=notify.local_time(due),
+        )
+        key = f"overdue:{issue.id}:{issue.status}:{due.isoformat()}"
+        rows = [
+            NewMessage(m.openid, "overdue", text, notify.fields(issue, now), issue.id, True, f"{key}:{m.id}")
+            for m in holders
+        ]
+        await repos.outbox.enqueue(session, rows, now)
+        await repos.issues.add_event(session, issue.id, "overdue", SYSTEM, f"{stage}超时", now)
+
+    async def _escalate(
+        self, session: AsyncSession, engine: RulesEngine, issue: Issue, now: dt.datetime
+    ) -> None:
+        name = _category_name(engine, issue.category)
+        leaders = await lifecycle.escalate(session, issue, name, SYSTEM, now, "超时未办")
+        if leaders:
+            target = "、".join(m.name for m in leaders)
+            await lifecycle.apply(session, issue, "escalate", SYSTEM, now, target=target)
+
+    async def reporter_digest(self, since: dt.datetime, until: dt.datetime) -> int:
+        """Per reporter and supporter: what changed on their issues in the period (customer service only)."""
+        changed: dict[int, tuple[Issue, str]] = {}
+        async with self.sessionmaker.begin() as session:
+            for issue, event in await repos.issues.events_between(session, since, until):
+                if event.kind not in DIGEST_EVENTS:
+                    continue
+                what = texts.EVENT_NAMES.get(event.kind, event.kind)
+                changed[issue.id] = (issue, f"{what}{'：' + event.note if event.note else ''}")
+            lines: dict[str, list[str]] = defaultdict(list)
+            for issue, what in changed.values():
+                line = texts.DIGEST_LINE.format(
+                    number=issue.number,
+                    status=texts.STATUS_NAMES[issue.status],
+                    title=notify.title(issue),
+                    what=what,
+                )
+                for openid in await repos.issues.audience(session, issue.id):
+                    lines[openid].append(line)
+            rows = [
+                NewMessage(
+                    o, "digest", "\n".join([texts.DIGEST_HEAD, *ls[:10]]), dedup_key=f"digest:{o}:{until}"
+                )
+                for o, ls in lines.items()
+            ]
+            return await repos.outbox.enqueue(session, rows, self.now())
+
+    async def member_digest(self, until: dt.datetime) -> int:
+        """Per member: how many issues they answer for are open, and how many are overdue."""
+        now = self.now()
+        async with self.sessionmaker.begin() as session:
+            engine = await self.rules.engine(session)
+            issues = await repos.issues.open_issues(session)
+            rows = []
+            for member in await repos.org.members(session):
+                mine = [i for i in issues if await routing.may_act(session, member, i)]
+                if not mine:
+                    continue
+                overdue = sum(1 for i in mine if i.overdue)
+                head = texts.TODO_DIGEST_HEAD.format(count=len(mine), overdue=overdue)
+                body = [
+                    f"#{i.number} {texts.STATUS_NAMES[i.status]} · {_category_name(engine, i.category)} · "
+                    f"{notify.title(i)}"
+                    for i in sorted(mine, key=lambda i: (-i.overdue, i.id))[:10]
+                ]
+                text = "\n".join([head, *body])
+                rows.append(NewMessage(member.openid, "todo", text, dedup_key=f"todo:{member.id}:{until}"))
+            return await repos.outbox.enqueue(session, rows, now)
+
+
+DIGEST_EVENTS = frozenset(
+    {"accepted", "progress", "resolved", "transferred", "escalated", "rejected", "reopened", "rated"}
+)
+
+
+async def _holders(session: AsyncSession, issue: Issue) -> list:  # type: ignore[type-arg]
+    if issue.assignee_id is not None:
+        holder = await repos.org.member(session, issue.assignee_id)
+        if holder is not None and holder.active:
+            return [holder]
+    return await routing.responsible(session, issue)
+
+
+def _category_name(engine: RulesEngine, category: str) -> str:
+    try:
+        return engine.pack.category(category).name
+    except KeyError:
+        return category

@@ -1,0 +1,127 @@
+"""APScheduler 3 runs the jobs: the dispatcher every few seconds (and at once for urgent rows), the
+deadline checks, and the two daily digests. A digest's period is claimed through a database lease, so
+with several processes each period runs once, and after a restart a missed period is caught up once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.config import SchedulerConfig
+from bot.jobs import Jobs
+from storage import repos
+from storage.errors import is_unavailable
+
+logger = logging.getLogger("louwu.scheduler")
+NEVER = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
+DIGESTS = ("reporter_digest", "member_digest")
+
+
+def last_fire(trigger: CronTrigger, now: dt.datetime) -> dt.datetime | None:
+    """The trigger's latest fire time at or before `now` (within the last 8 days)."""
+    t = trigger.get_next_fire_time(None, now - dt.timedelta(days=8))
+    last = None
+    while t is not None and t <= now:
+        last = t
+        t = trigger.get_next_fire_time(t, t + dt.timedelta(seconds=1))
+    return last
+
+
+class Scheduler:
+    def __init__(self, jobs: Jobs, config: SchedulerConfig) -> None:
+        self._jobs = jobs
+        self._cfg = config
+        self._tz = ZoneInfo(config.timezone)
+        defaults = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
+        self._aps = AsyncIOScheduler(timezone=self._tz, job_defaults=defaults)
+        self._crons = {
+            "reporter_digest": CronTrigger.from_crontab(config.reporter_digest, timezone=self._tz),
+            "member_digest": CronTrigger.from_crontab(config.member_digest, timezone=self._tz),
+        }
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def start(self) -> None:
+        self._aps.add_job(
+            self._guard,
+            IntervalTrigger(seconds=self._cfg.dispatch_interval),
+            ["dispatch", self._jobs.dispatch_outbox],
+            id="dispatch",
+        )
+        self._aps.add_job(
+            self._guard,
+            IntervalTrigger(seconds=self._cfg.deadline_interval),
+            ["deadlines", self._jobs.check_deadlines],
+            id="deadlines",
+        )
+        for name, trigger in self._crons.items():
+            self._aps.add_job(self.run_digest, trigger, [name], id=name)
+        self._aps.start()
+        task = asyncio.create_task(self.catch_up())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        logger.info(
+            "scheduler started: dispatch every %.1f s, digests %s", self._cfg.dispatch_interval, self._crons
+        )
+
+    async def stop(self) -> None:
+        self._aps.shutdown(wait=False)
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def wake_dispatch(self) -> None:
+        """Urgent rows were committed: dispatch now rather than at the next tick."""
+        self._jobs.dispatcher.wake()
+        job = self._aps.get_job("dispatch")
+        if job is not None:
+            job.modify(next_run_time=dt.datetime.now(self._tz))
+
+    async def catch_up(self) -> None:
+        """Run each digest's latest missed period once, if it ran before (not on a first start)."""
+        for name in DIGESTS:
+            await self._guard(f"catch-up {name}", lambda n=name: self.run_digest(n, only_if_ran_before=True))
+
+    async def run_digest(self, name: str, only_if_ran_before: bool = False) -> None:
+        now = self._jobs.now()
+        period = last_fire(self._crons[name], now)
+        if period is None:
+            return
+        prefix = f"job:{name}:"
+        async with self._jobs.sessionmaker.begin() as session:
+            before = await repos.shared.latest(session, prefix)
+            if only_if_ran_before and before is None:
+                return
+            claimed = await repos.shared.acquire(
+                session, prefix + period.astimezone(dt.UTC).isoformat(), "louwu", now, NEVER
+            )
+        if not claimed:
+            return
+        since = (
+            dt.datetime.fromisoformat(before.removeprefix(prefix))
+            if before
+            else period - dt.timedelta(days=1)
+        )
+        n = await (
+            self._jobs.reporter_digest(since, period)
+            if name == "reporter_digest"
+            else self._jobs.member_digest(period)
+        )
+        logger.info("%s for %s: %d message(s) queued", name, period.isoformat(), n)
+        self._jobs.dispatcher.wake()
+
+    async def _guard(self, name: str, job: Callable[[], Awaitable[object]]) -> None:
+        try:
+            await job()
+        except Exception as exc:
+            if is_unavailable(exc):
+                logger.warning("%s skipped: database unavailable (%s)", name, exc)
+            else:
+                logger.exception("%s failed", name)

@@ -1,0 +1,102 @@
+"""The asynchronous WeChat API client on aiohttp: UTF-8 JSON, a timeout on every call, typed errors.
+
+wechatpy's own client is synchronous and would block the event loop, so only its parsing and crypto
+are used elsewhere; this is ours.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import WeChatConfig
+from bot.wechat.errors import TIMEOUT, TokenInvalid, Transient, error_for
+from bot.wechat.token import TokenProvider
+
+
+@dataclass(frozen=True)
+class QRCode:
+    ticket: str
+    url: str
+
+
+class WeChatAPI:
+    def __init__(
+        self,
+        http: aiohttp.ClientSession,
+        config: WeChatConfig,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        now: Callable[[], dt.datetime],
+    ) -> None:
+        self._http = http
+        self._base = config.api_base_url.rstrip("/")
+        self._app_id = config.app_id
+        self._secret = config.app_secret
+        self._timeout = aiohttp.ClientTimeout(total=config.api_timeout)
+        self.tokens = TokenProvider(sessionmaker, config.app_id, self.fetch_token, now)
+
+    async def fetch_token(self, force: bool) -> tuple[str, int]:
+        """`POST /cgi-bin/stable_token`: the same token while valid, unless `force`."""
+        body = {
+            "grant_type": "client_credential",
+            "appid": self._app_id,
+            "secret": self._secret,
+            "force_refresh": force,
+        }
+        result = await self._post("/cgi-bin/stable_token", None, body, token_endpoint=True)
+        return str(result["access_token"]), int(result.get("expires_in", 7200))
+
+    async def send_text(self, openid: str, text: str) -> None:
+        body = {"touser": openid, "msgtype": "text", "text": {"content": text}}
+        await self.call("/cgi-bin/message/custom/send", body)
+
+    async def send_template(self, openid: str, template_id: str, data: dict[str, str]) -> None:
+        body = {
+            "touser": openid,
+            "template_id": template_id,
+            "data": {key: {"value": value} for key, value in data.items()},
+        }
+        await self.call("/cgi-bin/message/template/send", body)
+
+    async def create_qrcode(self, scene: str) -> QRCode:
+        """A permanent scene QR code (QR_LIMIT_STR_SCENE); draw it from `url`, never from the API host."""
+        body = {"action_name": "QR_LIMIT_STR_SCENE", "action_info": {"scene": {"scene_str": scene}}}
+        result = await self.call("/cgi-bin/qrcode/create", body)
+        return QRCode(ticket=str(result["ticket"]), url=str(result["url"]))
+
+    async def call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Call with the shared token; on 40001/42001/40014 get another and retry once."""
+        token = await self.tokens.get()
+        try:
+            return await self._post(path, token, body)
+        except TokenInvalid:
+            token = await self.tokens.renew(token)
+            return await self._post(path, token, body)
+
+    async def _post(
+        self, path: str, token: str | None, body: dict[str, Any], token_endpoint: bool = False
+    ) -> dict[str, Any]:
+        params = {"access_token": token} if token else None
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        headers = {"Content-Type": "application/json; charset=utf-8"}
+        try:
+            async with self._http.post(
+                self._base + path, params=params, data=data, headers=headers, timeout=self._timeout
+            ) as resp:
+                if resp.status >= 500:
+                    raise Transient(resp.status, f"HTTP {resp.status} from {path}")
+                result = await resp.json(content_type=None)
+        except TimeoutError:
+            raise Transient(TIMEOUT, f"no answer from {path} in {self._timeout.total} s") from None
+        except (aiohttp.ClientError, json.JSONDecodeError) as exc:
+            raise Transient(-3, f"{path}: {exc.__class__.__name__}: {exc}") from None
+        code = int(result.get("errcode", 0) or 0) if isinstance(result, dict) else -3
+        if code:
+            raise error_for(code, str(result.get("errmsg", "")), token_endpoint)
+        return result

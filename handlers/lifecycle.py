@@ -1,0 +1,131 @@
+"""The issue lifecycle of SPEC.md: legal transitions, each an event on the timeline, everyone told.
+
+new → accepted → in_progress → resolved → closed; side exits rejected and withdrawn; a 不满意 rating
+reopens a resolved issue and escalates it. Routing, transfer and escalation change who holds it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers import notify, routing, texts
+from nlp.pack import Category
+from storage import repos
+from storage.models import OPEN_STATUSES, Issue, Member
+
+OPEN = frozenset(OPEN_STATUSES)
+
+
+@dataclass(frozen=True)
+class Action:
+    verb: str  # as replies say it: 不能{verb}
+    event: str  # the timeline's kind
+    allowed: frozenset[str]
+    to: str | None  # None: the status stays
+    tell: str  # what everyone on the issue hears; {note}, {target}
+
+
+ACTIONS = {
+    "accept": Action("受理", "accepted", frozenset({"new"}), "accepted", "已被楼务会受理。{note}"),
+    "progress": Action(
+        "更新进展", "progress", frozenset({"accepted", "in_progress"}), "in_progress", "有新进展：{note}"
+    ),
+    "resolve": Action("办结", "resolved", OPEN, "resolved", "已办结：{note}\n" + texts.RATE_ASK),
+    "reject": Action("驳回", "rejected", OPEN, "rejected", "不予受理。理由：{note}"),
+    "withdraw": Action("撤回", "withdrawn", OPEN, "withdrawn", "已由提出人撤回。"),
+    "transfer": Action("转派", "transferred", OPEN, None, "已转派给{target}办理。"),
+    "escalate": Action("上报", "escalated", OPEN, None, "已上报{target}督办。"),
+    "rate": Action("评价", "rated", frozenset({"resolved"}), "closed", "已结案，评价「{note}」。谢谢！"),
+    "reopen": Action(
+        "评价",
+        "reopened",
+        frozenset({"resolved"}),
+        "in_progress",
+        "因评价不满意，已重新办理并上报{target}督办。",
+    ),
+}
+
+
+class IllegalTransition(Exception):
+    def __init__(self, issue: Issue, action: Action) -> None:
+        self.reply = texts.ILLEGAL.format(
+            number=issue.number, status=texts.STATUS_NAMES[issue.status], verb=action.verb
+        )
+        super().__init__(self.reply)
+
+
+def check(issue: Issue, name: str) -> Action:
+    action = ACTIONS[name]
+    if issue.status not in action.allowed:
+        raise IllegalTransition(issue, action)
+    return action
+
+
+async def apply(
+    session: AsyncSession,
+    issue: Issue,
+    name: str,
+    actor: str,
+    now: dt.datetime,
+    note: str = "",
+    target: str = "",
+    skip: tuple[str, ...] = (),
+) -> int:
+    """Make a transition, put it on the timeline and tell everyone on the issue; returns how many."""
+    action = check(issue, name)
+    if action.to and action.to != issue.status:
+        issue.status = action.to
+        issue.overdue = 0
+    issue.updated_at = now
+    await repos.issues.add_event(session, issue.id, action.event, actor, note or target, now)
+    what = action.tell.format(note=note, target=target).strip()
+    return await notify.tell(session, issue, what, now, skip)
+
+
+def deadlines(category: Category, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    return now + dt.timedelta(hours=category.accept_hours), now + dt.timedelta(days=category.resolve_days)
+
+
+async def route(session: AsyncSession, issue: Issue, category_name: str, now: dt.datetime) -> list[Member]:
+    """Give a new (or newly bound) issue to whoever is responsible, and alert them."""
+    # Reading members and grids needs no flush of the issues this transaction is writing.
+    with session.no_autoflush:
+        members = await routing.responsible(session, issue)
+    if not members:
+        return []
+    issue.assignee_id = members[0].id
+    names = "、".join(m.name for m in members)
+    await repos.issues.add_event(session, issue.id, "routed", "system", names, now)
+    # New or newly bound: no one can have supported it yet.
+    await notify.alert(session, issue, category_name, members, now, count=1)
+    return members
+
+
+async def escalate(
+    session: AsyncSession, issue: Issue, category_name: str, actor: str, now: dt.datetime, why: str
+) -> list[Member]:
+    """Raise the issue one grid level: the leaders there hold it and are alerted. [] at the top."""
+    issue.level += 1
+    leaders = await routing.responsible(session, issue)
+    if not leaders or leaders[0].id == issue.assignee_id:
+        issue.level -= 1
+        return []
+    issue.assignee_id = leaders[0].id
+    issue.updated_at = now
+    await notify.alert(session, issue, category_name, leaders, now, tag=f"督办·{why}")
+    return leaders
+
+
+async def support(
+    session: AsyncSession, issue: Issue, reporter_id: int, actor: str, text: str, now: dt.datetime
+) -> bool:
+    """Add a supporter (附议) and put it on the timeline; False if they raised or support it already."""
+    if issue.reporter_id == reporter_id:
+        return False
+    if not await repos.issues.add_supporter(session, issue.id, reporter_id, text, now):
+        return False
+    await repos.issues.add_event(session, issue.id, "supported", actor, text, now)
+    return True

@@ -1,0 +1,78 @@
+"""What louwu tells people about an issue, written to the outbox in the caller's transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers import texts
+from storage import repos
+from storage.models import Issue, Member
+from storage.repos.outbox import NewMessage
+
+TITLE_CHARS = 16
+
+
+def title(issue: Issue) -> str:
+    flat = " ".join(issue.text.split())
+    return flat if len(flat) <= TITLE_CHARS else flat[: TITLE_CHARS - 1] + "…"
+
+
+def local_time(when: dt.datetime) -> str:
+    return when.astimezone(texts.LOCAL_TZ).strftime("%m-%d %H:%M")
+
+
+def fields(issue: Issue, now: dt.datetime) -> dict[str, str]:
+    """The short values a template message carries."""
+    local = now.astimezone(texts.LOCAL_TZ)
+    return {
+        "number": f"#{issue.number}",
+        "title": title(issue),
+        "status": texts.STATUS_NAMES[issue.status],
+        "time": f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}",
+    }
+
+
+async def building_name(session: AsyncSession, issue: Issue) -> str:
+    building = await repos.org.building(session, issue.building_id) if issue.building_id else None
+    return building.name if building else "未绑定楼宇"
+
+
+async def alert(
+    session: AsyncSession,
+    issue: Issue,
+    category: str,
+    members: Iterable[Member],
+    now: dt.datetime,
+    tag: str = "新反映",
+    count: int | None = None,
+) -> None:
+    """Tell the members an issue reached them (`category`: its display name); urgent ones go at once."""
+    building = await building_name(session, issue)
+    if count is None:
+        count = await repos.issues.raised_by(session, issue.id)
+    text = texts.ALERT.format(
+        tag=tag,
+        number=issue.number,
+        building=building,
+        category=category,
+        urgent=" · 紧急" if issue.urgent else "",
+        text=issue.text,
+        count=count,
+    )
+    rows = [NewMessage(m.openid, "alert", text, fields(issue, now), issue.id, issue.urgent) for m in members]
+    await repos.outbox.enqueue(session, rows, now)
+
+
+async def tell(
+    session: AsyncSession, issue: Issue, what: str, now: dt.datetime, skip: Iterable[str] = ()
+) -> int:
+    """Tell the reporter and every supporter what changed; returns how many were told."""
+    skipped = set(skip)
+    audience = [o for o in await repos.issues.audience(session, issue.id) if o not in skipped]
+    text = texts.UPDATE.format(number=issue.number, title=title(issue), what=what)
+    rows = [NewMessage(o, "update", text, fields(issue, now), issue.id, issue.urgent) for o in audience]
+    await repos.outbox.enqueue(session, rows, now)
+    return len(audience)

@@ -1,0 +1,136 @@
+"""The reporter's commands: 进度 (mine, or one issue's timeline), 附议 #N, 撤回 #N, and rating 1/2/3."""
+
+from __future__ import annotations
+
+from handlers import lifecycle, notify, texts
+from handlers.context import HandlerContext
+from handlers.events import TextMessage
+from handlers.filters import Command, Rating
+from handlers.replies import Reply, TextReply
+from handlers.router import Router, SkipHandler
+from storage import repos
+from storage.models import OPEN_STATUSES, Issue
+
+router = Router(name=__name__)
+
+PROGRESS = Command("进度", aliases=("我的反映", "查询"), args="optional_number")
+
+
+@router.on(TextMessage, PROGRESS)
+async def progress(msg: TextMessage, ctx: HandlerContext, number: int | None) -> Reply:
+    if number is None:
+        return TextReply(await my_issues(ctx))
+    issue = await repos.issues.get(ctx.session, number)
+    if issue is None:
+        return TextReply(texts.NOT_FOUND.format(number=number))
+    if ctx.member is None and not await repos.issues.is_on(ctx.session, issue, ctx.reporter.id):
+        return TextReply(texts.NOT_YOURS.format(number=number))
+    return TextReply(await timeline_text(ctx, issue))
+
+
+async def my_issues(ctx: HandlerContext) -> str:
+    issues = await repos.issues.of_reporter(ctx.session, ctx.reporter.id, (*OPEN_STATUSES, "resolved"))
+    if not issues:
+        return texts.MY_ISSUES_NONE
+    lines = [texts.MY_ISSUES_HEAD]
+    for issue in issues[:10]:
+        lines.append(
+            texts.MY_ISSUES_LINE.format(
+                number=issue.number,
+                status=texts.STATUS_NAMES[issue.status],
+                category=ctx.category_name(issue.category),
+                title=notify.title(issue),
+            )
+        )
+    lines.append(texts.MY_ISSUES_TAIL)
+    return "\n".join(lines)
+
+
+async def timeline_text(ctx: HandlerContext, issue: Issue) -> str:
+    head = texts.TIMELINE_HEAD.format(
+        number=issue.number,
+        category=ctx.category_name(issue.category),
+        building=await notify.building_name(ctx.session, issue),
+        status=texts.STATUS_NAMES[issue.status],
+        count=await repos.issues.raised_by(ctx.session, issue.id),
+        text=issue.text,
+    )
+    lines = [head]
+    for event in await repos.issues.timeline(ctx.session, issue.id):
+        if event.kind == "supported":
+            continue  # 900 lines of 附议 would drown the timeline; the count says it
+        note = f"：{event.note}" if event.note and event.kind != "created" else ""
+        what = texts.EVENT_NAMES.get(event.kind, event.kind)
+        lines.append(
+            texts.TIMELINE_LINE.format(time=notify.local_time(event.created_at), what=what, note=note)
+        )
+    return "\n".join(lines)
+
+
+@router.on(TextMessage, Command("附议", aliases=("支持", "+1"), args="number"))
+async def support(msg: TextMessage, ctx: HandlerContext, number: int | None) -> Reply:
+    if number is None:
+        return TextReply(texts.NUMBER_MISSING.format(word="附议"))
+    issue = await repos.issues.get(ctx.session, number)
+    if issue is None:
+        return TextReply(texts.NOT_FOUND.format(number=number))
+    if issue.status not in OPEN_STATUSES:
+        status = texts.STATUS_NAMES[issue.status]
+        return TextReply(texts.SUPPORT_CLOSED.format(number=number, status=status))
+    added = await lifecycle.support(ctx.session, issue, ctx.reporter.id, ctx.actor, "", ctx.now)
+    count = await repos.issues.raised_by(ctx.session, issue.id)
+    reply = texts.SUPPORT_ADDED if added else texts.SUPPORT_ALREADY
+    return TextReply(reply.format(number=number, count=count))
+
+
+@router.on(TextMessage, Command("撤回", aliases=("撤销",), args="number"))
+async def withdraw(msg: TextMessage, ctx: HandlerContext, number: int | None) -> Reply:
+    if number is None:
+        return TextReply(texts.NUMBER_MISSING.format(word="撤回"))
+    issue = await repos.issues.get(ctx.session, number)
+    if issue is None:
+        return TextReply(texts.NOT_FOUND.format(number=number))
+    if issue.reporter_id != ctx.reporter.id:
+        return TextReply(texts.NOT_REPORTER.format(number=number))
+    try:
+        await lifecycle.apply(ctx.session, issue, "withdraw", ctx.actor, ctx.now, skip=(ctx.reporter.openid,))
+    except lifecycle.IllegalTransition as exc:
+        return TextReply(exc.reply)
+    await notify_holder(ctx, issue, texts.WITHDRAWN.format(number=number))
+    return TextReply(texts.WITHDRAWN.format(number=number))
+
+
+@router.on(TextMessage, Rating())
+async def rate(msg: TextMessage, ctx: HandlerContext, rating: int) -> Reply:
+    """1 满意 / 2 基本满意 / 3 不满意, for the sender's latest resolved issue; else not a rating."""
+    resolved = await repos.issues.of_reporter(ctx.session, ctx.reporter.id, ("resolved",))
+    if not resolved:
+        raise SkipHandler
+    issue = resolved[0]
+    word = texts.RATINGS[rating]
+    if issue.reporter_id is not None and issue.reporter_id != ctx.reporter.id:
+        await repos.issues.add_event(ctx.session, issue.id, "rated", ctx.actor, word, ctx.now)
+        return TextReply(texts.RATED_SUPPORTER.format(number=issue.number, rating=word))
+    issue.rating = rating
+    me = (ctx.reporter.openid,)
+    if rating < 3:
+        await lifecycle.apply(ctx.session, issue, "rate", ctx.actor, ctx.now, note=word, skip=me)
+        return TextReply(texts.RATED.format(number=issue.number, rating=word))
+    await repos.issues.add_event(ctx.session, issue.id, "rated", ctx.actor, word, ctx.now)
+    category = ctx.category(issue.category)
+    issue.resolve_due = lifecycle.deadlines(category, ctx.now)[1]
+    leaders = await lifecycle.escalate(ctx.session, issue, category.name, ctx.actor, ctx.now, "评价不满意")
+    target = "、".join(m.name for m in leaders) or "楼务会"
+    await lifecycle.apply(ctx.session, issue, "reopen", ctx.actor, ctx.now, target=target, skip=me)
+    return TextReply(texts.RATED_REOPEN.format(number=issue.number))
+
+
+async def notify_holder(ctx: HandlerContext, issue: Issue, text: str) -> None:
+    """Tell the member holding an issue about a change they did not make."""
+    if issue.assignee_id is None:
+        return
+    holder = await repos.org.member(ctx.session, issue.assignee_id)
+    if holder is not None and holder.openid != ctx.reporter.openid:
+        await repos.outbox.enqueue(
+            ctx.session, [repos.outbox.NewMessage(holder.openid, "alert", text, issue_id=issue.id)], ctx.now
+        )

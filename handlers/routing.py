@@ -1,0 +1,70 @@
+"""Who an issue belongs to: the building's conveners, the service team, or the grid leaders above.
+
+Also who may act on it: the members of its building, of any grid above the building, its holder,
+the service team for its categories, and admins.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import repos
+from storage.models import Building, Issue, Member
+
+ENTERPRISE = "enterprise"
+
+
+def covers(member: Member, category: str) -> bool:
+    return not member.categories or category in member.categories
+
+
+async def responsible(session: AsyncSession, issue: Issue) -> list[Member]:
+    """The members an issue is routed to at its current escalation level, the holder-to-be first."""
+    everyone = await repos.org.members(session)
+    if issue.category == ENTERPRISE and issue.level == 0:
+        team = [m for m in everyone if m.role == "service_team" and covers(m, issue.category)]
+        if team:
+            return team
+    building = await repos.org.building(session, issue.building_id) if issue.building_id else None
+    if building is None:
+        return []  # not bound yet: routed once the reporter names the building
+    if issue.level == 0:
+        local = [m for m in everyone if m.building_id == building.id and _takes(m, issue.category)]
+        if local:
+            return sorted(local, key=lambda m: m.role != "convener")
+    return await leaders_above(session, everyone, building, max(issue.level, 1))
+
+
+def _takes(member: Member, category: str) -> bool:
+    # Conveners take every category by default; other members only the ones they are named for.
+    if member.role == "convener":
+        return covers(member, category)
+    return member.role == "member" and bool(member.categories) and category in member.categories
+
+
+async def leaders_above(
+    session: AsyncSession, everyone: list[Member], building: Building, level: int
+) -> list[Member]:
+    """The grid leaders `level` grids above the building, or the nearest ones higher up; else admins."""
+    chain = await repos.org.grid_chain(session, building.grid_id)
+    for grid in chain[level - 1 :]:
+        leaders = [m for m in everyone if m.role == "grid_leader" and m.grid_id == grid.id]
+        if leaders:
+            return leaders
+    return [m for m in everyone if m.role == "admin"]
+
+
+async def may_act(session: AsyncSession, member: Member, issue: Issue) -> bool:
+    if member.role == "admin" or issue.assignee_id == member.id:
+        return True
+    if member.role == "service_team" and member.categories and issue.category in member.categories:
+        return True
+    if issue.building_id is None:
+        return False
+    if member.building_id == issue.building_id:
+        return True
+    if member.grid_id is None:
+        return False
+    building = await repos.org.building(session, issue.building_id)
+    chain = await repos.org.grid_chain(session, building.grid_id if building else None)
+    return any(g.id == member.grid_id for g in chain)
