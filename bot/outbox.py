@@ -68,14 +68,22 @@ class Quota:
             q.event_left = max(0, EVENT_QUOTA - reporter.event_sends)
         return q
 
-    def take(self) -> bool:
+    def take(self) -> str | None:
+        """Reserve one send; returns which window it counts against, None when both are spent."""
         if self.message_left:
             self.message_left, self.message_used = self.message_left - 1, self.message_used + 1
-            return True
+            return "message"
         if self.event_left:
             self.event_left, self.event_used = self.event_left - 1, self.event_used + 1
-            return True
-        return False
+            return "event"
+        return None
+
+    def give_back(self, window: str) -> None:
+        """A reserved send did not go out; WeChat counts only what it delivered."""
+        if window == "message":
+            self.message_left, self.message_used = self.message_left + 1, self.message_used - 1
+        else:
+            self.event_left, self.event_used = self.event_left + 1, self.event_used - 1
 
 
 class Dispatcher:
@@ -156,10 +164,18 @@ class _Sending:
         self.new_holds: dict[str, tuple[dt.datetime, str]] = {}
 
     async def deliver(self, row: OutboxMessage, quota: Quota) -> Outcome:
+        window = quota.take() if CUSTOM not in self.held else None
+        outcome = await self._try_channels(row, window is not None)
+        if window is not None and outcome.channel != CUSTOM:
+            quota.give_back(window)
+        return outcome
+
+    async def _try_channels(self, row: OutboxMessage, custom_allowed: bool) -> Outcome:
         attempts = row.attempts + 1
         last: WeChatAPIError | None = None
         for channel in (CUSTOM, TEMPLATE):
-            if channel in self.held or not self._usable(channel, row, quota):
+            usable = custom_allowed if channel == CUSTOM else bool(self._template_id(row.kind))
+            if channel in self.held or not usable:
                 continue
             try:
                 await self._send(channel, row)
@@ -168,7 +184,7 @@ class _Sending:
                 last = exc
                 continue  # the next channel may still reach the user
             except Transient as exc:
-                return self._later(row, attempts, exc)
+                return self._later(row, attempts, exc, channel)
             except TokenRefused as exc:
                 self._hold_all(exc)
                 return Outcome(row.id, PENDING, row.attempts, self.now + STOP_HOLD, error=_why(exc))
@@ -180,11 +196,6 @@ class _Sending:
         return Outcome(
             row.id, WAITING, row.attempts, self.now, None, note + "; waits for the user's next message"
         )
-
-    def _usable(self, channel: str, row: OutboxMessage, quota: Quota) -> bool:
-        if channel == CUSTOM:
-            return quota.take()
-        return bool(self._template_id(row.kind))
 
     def _template_id(self, kind: str) -> str:
         name = TEMPLATE_OF_KIND.get(kind)
@@ -200,11 +211,14 @@ class _Sending:
         data = {keys[k]: template_value(v) for k, v in fields.items() if k in keys}
         await self.d.api.send_template(row.recipient, self._template_id(row.kind), data)
 
-    def _later(self, row: OutboxMessage, attempts: int, exc: Transient) -> Outcome:
+    def _later(self, row: OutboxMessage, attempts: int, exc: Transient, channel: str) -> Outcome:
+        # The channel is recorded as tried, not as used: a timed-out send may still have arrived.
+        tried = f"{channel}?"
         if attempts >= self.d._cfg.max_attempts:
-            return Outcome(row.id, FAILED, attempts, self.now, error=f"gave up after {attempts}: {_why(exc)}")
+            why = f"gave up after {attempts}: {_why(exc)}"
+            return Outcome(row.id, FAILED, attempts, self.now, tried, why)
         at = self.now + self.d.backoff(attempts, exc.min_delay)
-        return Outcome(row.id, PENDING, attempts, at, error=_why(exc))
+        return Outcome(row.id, PENDING, attempts, at, tried, _why(exc))
 
     def _hold_for(self, channel: str, exc: WeChatAPIError) -> None:
         if isinstance(exc, DailyQuota):

@@ -81,7 +81,7 @@ async def apply(
         issue.overdue = 0
     issue.updated_at = now
     await repos.issues.add_event(session, issue.id, action.event, actor, note or target, now)
-    what = action.tell.format(note=note, target=target).strip()
+    what = action.tell.format(note=note, target=target, number=issue.number).strip()
     return await notify.tell(session, issue, what, now, skip)
 
 

@@ -148,3 +148,23 @@ async def client(aiohttp_client: Any, config: Config, clock: FrozenClock) -> Any
 @pytest.fixture
 def wx(client: Any, clock: FrozenClock) -> WeChatSender:
     return WeChatSender(client, TOKEN, APP_ID, clock=clock)
+
+
+DEMO_SEED = Path(__file__).resolve().parent.parent / "bot" / "demo" / "demo.toml"
+
+
+@pytest.fixture
+async def demo(sessionmaker: Any) -> None:
+    """The demo's grids, buildings and committees (bot/demo/demo.toml)."""
+    from bot.seed import load_seed, read_seed
+
+    async with sessionmaker.begin() as session:
+        await load_seed(session, read_seed(DEMO_SEED))
+
+
+@pytest.fixture
+def jobs(client: Any) -> Any:
+    """The app's scheduled work, run by the test at the clock's time."""
+    from bot.keys import JOBS
+
+    return client.server.app[JOBS]

@@ -29,6 +29,7 @@ class Call:
     body: dict[str, Any]
     answer: dict[str, Any]
     status: int = 200
+    raw: str = ""  # the body as sent, to check its encoding
 
 
 @dataclass(frozen=True)
@@ -114,12 +115,12 @@ class FakeWeChatAPI:
         if failures:
             code = failures.popleft()
             if 500 <= code < 600:
-                self.calls.append(Call(path, query, body, {}, code))
+                self.calls.append(Call(path, query, body, {}, code, raw.decode("utf-8", "replace")))
                 return web.Response(status=code, text="fake server error")
             answer = {"errcode": code, "errmsg": "fake failure"}
         else:
             answer = self._token_error(path, query) or handle(body)
-        self.calls.append(Call(path, query, body, answer))
+        self.calls.append(Call(path, query, body, answer, 200, raw.decode("utf-8", "replace")))
         return web.Response(text=json.dumps(answer, ensure_ascii=False), content_type="application/json")
 
     def _token_error(self, path: str, query: dict[str, str]) -> dict[str, Any] | None:
