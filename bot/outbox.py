@@ -131,21 +131,46 @@ class Dispatcher:
         quotas = {o: Quota.of(people.get(o), now) for o in {r.recipient for r in rows}}
         sending = _Sending(self, now, held)
         gate = asyncio.Semaphore(self._cfg.concurrency)
+        done: asyncio.Queue[tuple[Outcome, str | None]] = asyncio.Queue()
 
-        async def one(row: OutboxMessage) -> Outcome:
+        async def one(row: OutboxMessage) -> None:
             async with gate:
-                return await sending.deliver(row, quotas[row.recipient])
+                await done.put(await sending.deliver(row, quotas[row.recipient]))
 
-        outcomes = await asyncio.gather(*(one(r) for r in rows))
-        async with self._sm.begin() as session:
-            await repos.outbox.record(session, outcomes)
-            used = {o: (q.message_used, q.event_used) for o, q in quotas.items()}
-            await repos.people.count_sends(session, used)
-            for channel, (until, note) in sending.new_holds.items():
-                await repos.shared.hold(session, f"hold:{channel}", until, note)
-        n_sent = sum(o.status == SENT for o in outcomes)
+        senders = [asyncio.create_task(one(r)) for r in rows]
+        try:
+            n_sent = await self._record_as_done(done, len(rows), sending)
+        finally:
+            for task in senders:
+                task.cancel()
         logger.info("outbox: %d claimed, %d sent", len(rows), n_sent)
         return len(rows), n_sent
+
+    async def _record_as_done(
+        self, done: asyncio.Queue[tuple[Outcome, str | None]], expected: int, sending: _Sending
+    ) -> int:
+        """Commit outcomes as sends finish, grouping whatever finished meanwhile: a crash then repeats
+        only the sends that were in flight, not the whole batch."""
+        recorded = n_sent = 0
+        while recorded < expected:
+            group = [await done.get()]
+            while not done.empty():
+                group.append(done.get_nowait())
+            outcomes = [o for o, _ in group]
+            used: dict[str, tuple[int, int]] = {}
+            for o, window in group:
+                if window:  # set only when the customer-service send went out
+                    who = sending.recipient[o.id]
+                    m, e = used.get(who, (0, 0))
+                    used[who] = (m + (window == "message"), e + (window == "event"))
+            async with self._sm.begin() as session:
+                await repos.outbox.record(session, outcomes)
+                await repos.people.count_sends(session, used)
+                for channel, (until, note) in sending.new_holds.items():
+                    await repos.shared.hold(session, f"hold:{channel}", until, note)
+            recorded += len(group)
+            n_sent += sum(o.status == SENT for o in outcomes)
+        return n_sent
 
     def backoff(self, attempts: int, min_delay: float = 0.0) -> dt.timedelta:
         base = min(self._cfg.backoff_max, self._cfg.backoff_base * 2 ** (attempts - 1))
@@ -162,13 +187,17 @@ class _Sending:
     def __init__(self, d: Dispatcher, now: dt.datetime, held: set[str]) -> None:
         self.d, self.now, self.held = d, now, held
         self.new_holds: dict[str, tuple[dt.datetime, str]] = {}
+        self.recipient: dict[int, str] = {}
 
-    async def deliver(self, row: OutboxMessage, quota: Quota) -> Outcome:
+    async def deliver(self, row: OutboxMessage, quota: Quota) -> tuple[Outcome, str | None]:
+        """The row's outcome, and which customer-service window the send counted against."""
+        self.recipient[row.id] = row.recipient
         window = quota.take() if CUSTOM not in self.held else None
         outcome = await self._try_channels(row, window is not None)
         if window is not None and outcome.channel != CUSTOM:
             quota.give_back(window)
-        return outcome
+            window = None
+        return outcome, window
 
     async def _try_channels(self, row: OutboxMessage, custom_allowed: bool) -> Outcome:
         attempts = row.attempts + 1

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from bot.cli import db, demo, issues, rules, seed, serve
+from bot.cli import buildings, db, demo, issues, outbox, rules, seed, serve, worker
 from bot.cli.common import main_group
 
 main_group.add_command(db.db)
@@ -15,6 +15,9 @@ main_group.add_command(seed.seed)
 main_group.add_command(issues.issues)
 main_group.add_command(rules.rules)
 main_group.add_command(demo.demo)
+main_group.add_command(worker.worker)
+main_group.add_command(outbox.outbox)
+main_group.add_command(buildings.buildings)
 
 
 def main() -> None:

@@ -47,10 +47,30 @@ def check_schema(config: Config) -> None:
 
 def describe_mode(config: Config) -> None:
     mode = "safe mode (AES)" if config.wechat.safe_mode else "plaintext mode"
-    logger.info("callback in %s; replies are passive only until outbound messaging is set up", mode)
+    logger.info("callback in %s", mode)
+    describe_outbound(config)
     logger.info(
         "listening on http://%s:%s/wechat (config: %s)",
         config.server.host,
         config.server.port,
         config.source,
     )
+
+
+def describe_outbound(config: Config) -> None:
+    """Say which of WeChat's account modes louwu runs in, as SPEC.md asks."""
+    t = config.templates
+    if not config.wechat.app_secret:
+        logger.warning("outbound: no [wechat] app_secret, so passive replies only; alerts and updates wait")
+    elif t.issue_update or t.alert:
+        logger.info(
+            "outbound: customer-service messages, template fallback (update=%r alert=%r)",
+            t.issue_update,
+            t.alert,
+        )
+    else:
+        logger.info(
+            "outbound: customer-service messages only; outside the 48-hour window updates wait for the user"
+        )
+    where = "in this process" if config.scheduler.in_process else "in `louwu worker`"
+    logger.info("scheduler runs %s; API at %s", where, config.wechat.api_base_url)

@@ -1,0 +1,70 @@
+"""`louwu buildings`: list buildings, and make a building's permanent QR code (scan = bind)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiohttp
+import click
+import segno
+
+from bot.cli.common import Fail, get_config, run, session_scope
+from bot.clock import Clock
+from bot.wechat.api import WeChatAPI
+from bot.wechat.errors import WeChatAPIError
+from storage import repos
+from storage.db import make_engine, make_sessionmaker
+
+
+@click.group()
+def buildings() -> None:
+    """Buildings and their QR codes."""
+
+
+@buildings.command("list")
+@run
+async def list_() -> None:
+    async with session_scope(get_config()) as session:
+        rows = await repos.org.buildings(session)
+    for b in rows:
+        qr = "QR ✓" if b.qr_url else "no QR"
+        click.echo(f"{b.code:<12} {b.name:<16} {qr}  aliases: {'、'.join(b.aliases) or '-'}")
+
+
+@buildings.command()
+@click.argument("code")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="PNG file (default: qr_CODE.png)."
+)
+@run
+async def qrcode(code: str, out: Path | None) -> None:
+    """Ask WeChat once for CODE's permanent scene QR code, store it, and draw it as a PNG."""
+    config = get_config()
+    engine = make_engine(config.database.url)
+    sm = make_sessionmaker(engine)
+    try:
+        async with sm.begin() as session:
+            building = await repos.org.building_by_code(session, code)
+            if building is None:
+                raise Fail(f"no building with code {code!r} (see `louwu buildings list`)")
+            url = building.qr_url
+        if url is None:
+            async with aiohttp.ClientSession() as http:
+                api = WeChatAPI(http, config.wechat, sm, Clock().now)
+                try:
+                    made = await api.create_qrcode(code)
+                except WeChatAPIError as exc:
+                    raise Fail(
+                        f"WeChat refused the QR code: {exc} (needs a verified Service Account)"
+                    ) from None
+            async with sm.begin() as session:
+                building = await repos.org.building_by_code(session, code)
+                assert building is not None
+                building.qr_ticket, building.qr_url = made.ticket, made.url
+            url = made.url
+    finally:
+        await engine.dispose()
+    path = out or Path(f"qr_{code}.png")
+    # Drawn here from the code's url: WeChat's showqrcode host is not the API host.
+    segno.make(url, error="m").save(path, scale=8, border=2)
+    click.echo(f"{code}: {url} → {path}")

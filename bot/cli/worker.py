@@ -1,0 +1,46 @@
+"""`louwu worker`: the scheduled work (outbox, deadlines, digests) in a process of its own.
+
+Use it with `[scheduler] in_process = false`, so that web processes only take messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+import click
+
+from bot.app import outbound
+from bot.cli.common import database_errors, get_config, setup_logging
+from bot.cli.serve import check_schema, describe_outbound
+from bot.clock import Clock
+from bot.config import Config
+from bot.scheduler import Scheduler
+from storage.db import make_engine, make_sessionmaker
+
+
+@click.command()
+def worker() -> None:
+    """Run the dispatcher, deadline checks and digests without the web server."""
+    config = get_config()
+    setup_logging(config)
+    check_schema(config)
+    describe_outbound(config)
+    with database_errors():
+        asyncio.run(work(config))
+
+
+async def work(config: Config) -> None:
+    engine = make_engine(config.database.url)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with outbound(config, make_sessionmaker(engine), Clock()) as jobs:
+            scheduler = Scheduler(jobs, config.scheduler)
+            scheduler.start()
+            await stop.wait()
+            await scheduler.stop()
+    finally:
+        await engine.dispose()
