@@ -36,7 +36,9 @@ def _failed_row(url: str) -> None:
         async with make_sessionmaker(engine).begin() as session:
             await repos.outbox.enqueue(session, [NewMessage("o_alice", "update", "hello")], now)
         async with make_sessionmaker(engine).begin() as session:
-            await repos.outbox.record(session, [Outcome(1, "failed", 1, now, "custom", "43004 require subscribe")])
+            await repos.outbox.record(
+                session, [Outcome(1, "failed", 1, now, "custom", "43004 require subscribe")]
+            )
         await engine.dispose()
 
     asyncio.run(go())

@@ -26,7 +26,9 @@ async def issue_1(jobs: Any) -> Issue:
         return (await session.execute(select(Issue).where(Issue.id == 1))).scalar_one()
 
 
-async def test_the_canteen_story(wx: WeChatSender, jobs: Any, fake_wechat: FakeWeChatAPI, clock: FrozenClock) -> None:
+async def test_the_canteen_story(
+    wx: WeChatSender, jobs: Any, fake_wechat: FakeWeChatAPI, clock: FrozenClock
+) -> None:
     alice, bob = wx.reporter("o_alice"), wx.reporter("o_bob")
     convener, stranger = wx.reporter(CONVENER), wx.reporter(STRANGER)
 

@@ -13,7 +13,9 @@ CUSTOM = "/cgi-bin/message/custom/send"
 TEMPLATE = "/cgi-bin/message/template/send"
 
 
-async def test_message_inside_the_window_goes_as_customer_service(jobs: Jobs, fake_wechat: FakeWeChatAPI) -> None:
+async def test_message_inside_the_window_goes_as_customer_service(
+    jobs: Jobs, fake_wechat: FakeWeChatAPI
+) -> None:
     await open_window(jobs, "o_alice")
     await queue(jobs, text("o_alice", "您反映的 #1 已被受理"))
     assert await jobs.dispatch_outbox() == 1
@@ -92,7 +94,9 @@ async def test_server_error_is_transient(jobs: Jobs, fake_wechat: FakeWeChatAPI,
     assert await jobs.dispatch_outbox() == 1
 
 
-async def test_retries_give_up_after_the_limit(jobs: Jobs, fake_wechat: FakeWeChatAPI, clock: FrozenClock) -> None:
+async def test_retries_give_up_after_the_limit(
+    jobs: Jobs, fake_wechat: FakeWeChatAPI, clock: FrozenClock
+) -> None:
     await open_window(jobs, "o_alice")
     fake_wechat.fail_next(CUSTOM, -1, times=100)
     await queue(jobs, text("o_alice", "never"))
@@ -184,7 +188,9 @@ async def test_unfollowing_drops_pending_messages_and_the_openid(jobs: Jobs, wx)
     assert (row.status, row.recipient, row.last_error) == ("failed", "", "recipient unsubscribed")
 
 
-async def test_slow_api_times_out_and_is_retried(jobs: Jobs, fake_wechat: FakeWeChatAPI, clock: FrozenClock) -> None:
+async def test_slow_api_times_out_and_is_retried(
+    jobs: Jobs, fake_wechat: FakeWeChatAPI, clock: FrozenClock
+) -> None:
     await open_window(jobs, "o_alice")
     await jobs.dispatcher.api.tokens.get()
     fake_wechat.slow(CUSTOM, 0.5)

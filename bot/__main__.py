@@ -1,0 +1,5 @@
+"""`python -m bot`: the louwu command."""
+
+from bot.cli import main
+
+main()

@@ -1,0 +1,136 @@
+"""Binding, routing, topics and the committee's commands, one behaviour per test, through /wechat."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.simulator.fake_wechat import FakeWeChatAPI
+from tests.wx import WeChatSender
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+
+async def test_scan_by_a_follower_binds_the_building(wx: WeChatSender) -> None:
+    await wx.reporter("o_alice").follows()
+    answer = await wx.event("o_alice", "SCAN", "citic")
+    assert "已绑定「中信泰富广场」" in answer.text
+
+
+async def test_ambiguous_building_gets_a_numbered_choice(wx: WeChatSender) -> None:
+    alice = wx.reporter("o_alice")
+    choice = await alice.says("绑定 广场")
+    assert "1. 恒隆广场" in choice and "2. 中信泰富广场" in choice
+    assert "已绑定「中信泰富广场」" in await alice.says("２")
+
+
+async def test_unbound_complaint_is_kept_and_routed_once_bound(
+    wx: WeChatSender, jobs: Any, fake_wechat: FakeWeChatAPI
+) -> None:
+    alice = wx.reporter("o_alice")
+    filed = await alice.says("电梯又坏了，十几层要爬楼梯")
+    assert "#1" in filed and "绑定" in filed
+    await wx.reporter("o_conv_oocl").says("待办")
+    bound = await alice.says("绑定 东方海外")
+    assert "#1" in bound and "已转给楼务会" in bound
+    await jobs.dispatch_outbox()
+    assert any("#1" in m and "东方海外大厦" in m for m in fake_wechat.sent_to("o_conv_oocl"))
+
+
+async def test_enterprise_issue_goes_to_the_service_team(
+    wx: WeChatSender, jobs: Any, fake_wechat: FakeWeChatAPI
+) -> None:
+    await wx.reporter("o_service_team").says("待办")
+    await wx.reporter("o_conv_kdk").says("待办")
+    alice = wx.reporter("o_alice")
+    await alice.follows("kdk")
+    await alice.says("公司营业执照变更要跑好几个部门，手续太麻烦")
+    await jobs.dispatch_outbox()
+    assert any("企业服务" in m for m in fake_wechat.sent_to("o_service_team"))
+    assert fake_wechat.sent_to("o_conv_kdk") == []
+
+
+async def test_urgent_issue_alert_names_it_urgent(
+    wx: WeChatSender, jobs: Any, fake_wechat: FakeWeChatAPI
+) -> None:
+    await wx.reporter("o_conv_hlgc").says("待办")
+    alice = wx.reporter("o_alice")
+    await alice.follows("hlgc")
+    assert "紧急" in await alice.says("12楼茶水间插座冒烟了，有焦糊味")
+    await jobs.dispatch_outbox()
+    [alert] = fake_wechat.sent_to("o_conv_hlgc")
+    assert "紧急" in alert
+
+
+async def test_support_by_number_counts_the_supporter(wx: WeChatSender) -> None:
+    alice, bob = wx.reporter("o_alice"), wx.reporter("o_bob")
+    await alice.follows("kdk")
+    await alice.says("门口共享单车堆成山，进出都困难")
+    assert "现已有 2 人反映" in await bob.says("附议 ＃１")
+    assert "您已在 #1 上" in await bob.says("附议 1")
+
+
+async def test_a_different_problem_files_a_new_issue(wx: WeChatSender) -> None:
+    alice, bob = wx.reporter("o_alice"), wx.reporter("o_bob")
+    await alice.follows("kdk")
+    await bob.follows("kdk")
+    await alice.says("四楼食堂下个月就关了，九百多人以后去哪吃饭？")
+    assert "#2" in await bob.says("食堂的菜太贵了，一份快餐要三十块")
+
+
+async def test_accepting_twice_is_refused_clearly(wx: WeChatSender) -> None:
+    alice, conv = wx.reporter("o_alice"), wx.reporter("o_conv_kdk")
+    await alice.follows("kdk")
+    await alice.says("电梯又坏了")
+    await conv.says("受理 1")
+    assert "当前状态为「已受理」，不能受理" in await conv.says("受理 1")
+
+
+async def test_resolving_needs_a_note(wx: WeChatSender) -> None:
+    alice, conv = wx.reporter("o_alice"), wx.reporter("o_conv_kdk")
+    await alice.follows("kdk")
+    await alice.says("电梯又坏了")
+    assert "请写明说明" in await conv.says("办结 1")
+
+
+async def test_transfer_to_another_building_routes_it_there(
+    wx: WeChatSender, jobs: Any, fake_wechat: FakeWeChatAPI
+) -> None:
+    await wx.reporter("o_conv_bohua").says("待办")
+    alice, conv = wx.reporter("o_alice"), wx.reporter("o_conv_kdk")
+    await alice.follows("kdk")
+    await alice.says("楼下工地晚上施工太吵了")
+    assert "转派给 博华大厦" in await conv.says("转派 1 博华大厦")
+    await jobs.dispatch_outbox()
+    assert any("#1" in m for m in fake_wechat.sent_to("o_conv_bohua"))
+
+
+async def test_grid_leader_above_may_act(wx: WeChatSender) -> None:
+    alice = wx.reporter("o_alice")
+    await alice.follows("kdk")
+    await alice.says("电梯又坏了")
+    assert "已受理 #1" in await wx.reporter("o_street_nanxi").says("受理 1")
+
+
+async def test_progress_lists_my_open_issues(wx: WeChatSender) -> None:
+    alice = wx.reporter("o_alice")
+    await alice.follows("kdk")
+    await alice.says("电梯又坏了")
+    mine = await alice.says("我的反映")
+    assert "#1 待受理" in mine
+
+
+async def test_progress_of_someone_elses_issue_is_not_shown(wx: WeChatSender) -> None:
+    alice = wx.reporter("o_alice")
+    await alice.follows("kdk")
+    await alice.says("电梯又坏了")
+    assert "不是您提出或附议" in await wx.reporter("o_eve").says("进度 1")
+
+
+async def test_menu_click_does_what_the_command_does(wx: WeChatSender) -> None:
+    alice = wx.reporter("o_alice")
+    await alice.follows("kdk")
+    await alice.says("电梯又坏了")
+    answer = await wx.event("o_alice", "CLICK", "MY_ISSUES")
+    assert "#1 待受理" in answer.text
