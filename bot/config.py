@@ -88,7 +88,7 @@ class TemplatesConfig:
 
 @dataclass(frozen=True)
 class TopicsConfig:
-    threshold: float = 0.35
+    threshold: float = 0.25
     window_days: int = 14
 
 

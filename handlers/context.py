@@ -17,7 +17,7 @@ from storage.models import Member, Reporter
 class TopicSettings:
     """When a complaint joins an open issue instead of filing a new one."""
 
-    threshold: float = 0.35
+    threshold: float = 0.25
     window_days: int = 14
 
 

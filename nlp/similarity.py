@@ -64,13 +64,14 @@ def synonym_table(groups: Iterable[str] = SYNONYM_GROUPS) -> dict[str, str]:
 
 
 class Similarity:
-    def __init__(self, segmenter: Segmenter, extra_synonyms: Mapping[str, str] | None = None) -> None:
-        self._seg = segmenter
-        self._syn = synonym_table() | dict(extra_synonyms or {})
+    def __init__(self, segmenter: Segmenter, synonyms: Mapping[str, str] | None = None) -> None:
+        """`synonyms`: word → the word it stands for; default: SYNONYM_GROUPS."""
+        self.segmenter = segmenter
+        self._syn = synonym_table() if synonyms is None else dict(synonyms)
         self.words = lru_cache(maxsize=8192)(self._words)
 
     def _words(self, text: str) -> frozenset[str]:
-        return frozenset(self._syn.get(t, t) for t in self._seg.tokens(text) if t not in STOPWORDS)
+        return frozenset(self._syn.get(t, t) for t in self.segmenter.tokens(text) if t not in STOPWORDS)
 
     def score(self, a: str, b: str) -> float:
         wa, wb = self.words(a), self.words(b)
