@@ -88,7 +88,9 @@ async def _outbound(app: web.Application) -> AsyncIterator[None]:
     async with outbound(config, app[SESSIONMAKER], app[CLOCK]) as jobs:
         app[JOBS] = jobs
         app[API] = jobs.dispatcher.api
-        scheduler = Scheduler(jobs, config.scheduler) if config.scheduler.in_process else None
+        # Without an AppSecret there is no access token: messages wait in the outbox (passive mode).
+        runs = config.scheduler.in_process and bool(config.wechat.app_secret)
+        scheduler = Scheduler(jobs, config.scheduler) if runs else None
         if scheduler is not None:
             app[SCHEDULER] = scheduler
             scheduler.start()

@@ -11,7 +11,7 @@ import signal
 import click
 
 from bot.app import outbound
-from bot.cli.common import database_errors, get_config, setup_logging
+from bot.cli.common import Fail, database_errors, get_config, setup_logging
 from bot.cli.serve import check_schema, describe_outbound
 from bot.clock import Clock
 from bot.config import Config
@@ -23,6 +23,10 @@ from storage.db import make_engine, make_sessionmaker
 def worker() -> None:
     """Run the dispatcher, deadline checks and digests without the web server."""
     config = get_config()
+    if not config.wechat.app_secret:
+        raise Fail(
+            "the worker sends through WeChat's API: set [wechat] app_secret (or LOUWU_WECHAT__APP_SECRET)"
+        )
     setup_logging(config)
     check_schema(config)
     describe_outbound(config)
