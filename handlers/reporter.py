@@ -69,27 +69,32 @@ async def timeline_text(ctx: HandlerContext, issue: Issue) -> str:
 
 @router.on(TextMessage, Command("附议", aliases=("支持", "+1"), args="number"))
 async def support(msg: TextMessage, ctx: HandlerContext, number: int | None) -> Reply:
-    if number is None:
-        return TextReply(texts.NUMBER_MISSING.format(word="附议"))
-    issue = await repos.issues.get(ctx.session, number)
-    if issue is None:
-        return TextReply(texts.NOT_FOUND.format(number=number))
+    issue = await _numbered(ctx, "附议", number)
+    if isinstance(issue, TextReply):
+        return issue
     if issue.status not in OPEN_STATUSES:
         status = texts.STATUS_NAMES[issue.status]
-        return TextReply(texts.SUPPORT_CLOSED.format(number=number, status=status))
+        return TextReply(texts.SUPPORT_CLOSED.format(number=issue.number, status=status))
     added = await lifecycle.support(ctx.session, issue, ctx.reporter.id, ctx.actor, "", ctx.now)
     count = await repos.issues.raised_by(ctx.session, issue.id)
     reply = texts.SUPPORT_ADDED if added else texts.SUPPORT_ALREADY
-    return TextReply(reply.format(number=number, count=count))
+    return TextReply(reply.format(number=issue.number, count=count))
+
+
+async def _numbered(ctx: HandlerContext, word: str, number: int | None) -> Issue | TextReply:
+    """The issue a command names, or the reply saying what is wrong with the number."""
+    if number is None:
+        return TextReply(texts.NUMBER_MISSING.format(word=word))
+    issue = await repos.issues.get(ctx.session, number)
+    return issue if issue is not None else TextReply(texts.NOT_FOUND.format(number=number))
 
 
 @router.on(TextMessage, Command("撤回", aliases=("撤销",), args="number"))
 async def withdraw(msg: TextMessage, ctx: HandlerContext, number: int | None) -> Reply:
-    if number is None:
-        return TextReply(texts.NUMBER_MISSING.format(word="撤回"))
-    issue = await repos.issues.get(ctx.session, number)
-    if issue is None:
-        return TextReply(texts.NOT_FOUND.format(number=number))
+    issue = await _numbered(ctx, "撤回", number)
+    if isinstance(issue, TextReply):
+        return issue
+    number = issue.number
     if issue.reporter_id != ctx.reporter.id:
         return TextReply(texts.NOT_REPORTER.format(number=number))
     try:
