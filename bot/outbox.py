@@ -15,7 +15,6 @@ import logging
 import random
 import re
 import unicodedata
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -103,7 +102,6 @@ class Dispatcher:
         self._now = now
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not secrecy
         self._again = False
-        self.holder = f"dispatcher-{uuid.uuid4().hex[:8]}"
 
     def wake(self) -> None:
         """Urgent rows were queued: a run in progress takes one more turn."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AccessToken, Lease
@@ -77,7 +77,3 @@ async def latest(session: AsyncSession, prefix: str) -> str | None:
     """The greatest lease name with this prefix (job periods sort as ISO timestamps)."""
     stmt = select(Lease.name).where(Lease.name.startswith(prefix)).order_by(Lease.name.desc()).limit(1)
     return (await session.execute(stmt)).scalar_one_or_none()
-
-
-async def release(session: AsyncSession, name: str) -> None:
-    await session.execute(delete(Lease).where(Lease.name == name))
