@@ -38,7 +38,7 @@ from nlp.similarity import Similarity
 from storage import repos
 from storage.errors import DatabaseUnavailable, translated
 from storage.repos.inbound import RECEIVED
-from storage.repos.outbox import URGENT_QUEUED
+from storage.repos.outbox import URGENT_QUEUED, NewMessage
 from storage.repos.people import Seen
 
 logger = logging.getLogger("louwu.intake")
@@ -86,6 +86,7 @@ class Intake:
         self._on_urgent = on_urgent
         self._queue: asyncio.Queue[Delivery] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
+        self._late: set[asyncio.Task[None]] = set()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="louwu-intake")
@@ -93,6 +94,7 @@ class Intake:
     async def stop(self) -> None:
         """Finish what is queued, then stop."""
         await self._queue.join()
+        await asyncio.gather(*self._late, return_exceptions=True)
         if self._task:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
@@ -101,6 +103,25 @@ class Intake:
         delivery = Delivery(event, raw, self._now())
         self._queue.put_nowait(delivery)
         return delivery
+
+    def push_late(self, d: Delivery) -> None:
+        """The sender was answered "success": send the reply as a customer-service message once ready."""
+        task = asyncio.create_task(self._push(d))
+        self._late.add(task)
+        task.add_done_callback(self._late.discard)
+
+    async def _push(self, d: Delivery) -> None:
+        reply = await d.replied
+        if not isinstance(reply, TextReply):
+            return
+        message = NewMessage(d.event.openid, "reply", reply.text, dedup_key=f"reply:{d.event.dedup_key}")
+        try:
+            async with translated(), self._sm.begin() as session:
+                await repos.outbox.enqueue(session, [message], self._now())
+        except DatabaseUnavailable as exc:
+            logger.warning("late reply to %s not queued, database unavailable: %s", d.event.kind, exc)
+            return
+        self._on_urgent()
 
     async def _run(self) -> None:
         while True:

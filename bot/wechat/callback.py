@@ -66,8 +66,9 @@ async def receive(request: web.Request) -> web.StreamResponse:
     try:
         reply = await asyncio.wait_for(asyncio.shield(delivery.replied), max(budget, 0.05))
     except TimeoutError:
-        # Stored already: answering "success" loses nothing; a retry gets the stored reply.
+        # Stored already: answering "success" loses nothing; the reply follows through the outbox.
         logger.warning("reply not ready in %.1fs for %s; answered success", budget, event.kind)
+        app[INTAKE].push_late(delivery)
         return _plain(SUCCESS)
     if reply is None:
         return _plain("database unavailable, retry later", 503)

@@ -8,7 +8,7 @@ import threading
 from sqlalchemy import select
 
 from bot.app import create_app
-from bot.keys import SESSIONMAKER
+from bot.keys import JOBS, SESSIONMAKER
 from handlers import build_router
 from handlers.events import TextMessage
 from handlers.replies import TextReply
@@ -78,3 +78,22 @@ async def test_slow_handler_answers_success_and_a_retry_gets_the_stored_reply(
     await asyncio.sleep(0.4)
     retry = await wx.post(sent.xml)
     assert retry.text == "慢慢来 #1"
+
+
+async def test_slow_reply_follows_as_a_customer_service_message(
+    aiohttp_client, sqlite_url, clock, fake_wechat
+):
+    slow = Router("slow")
+
+    @slow.on(TextMessage)
+    async def dawdle(msg, ctx):
+        await asyncio.sleep(0.3)
+        return TextReply("慢慢来 #1")
+
+    config = make_config(sqlite_url, fake_wechat.url, server={"reply_deadline": 0.1})
+    client = await aiohttp_client(create_app(config, clock=clock, router=_router_with(slow)))
+    wx = WeChatSender(client, TOKEN, APP_ID, clock=clock)
+    assert (await wx.text("o_x", "电梯坏了")).body == "success"
+    await asyncio.sleep(0.5)
+    await client.server.app[JOBS].dispatch_outbox()
+    assert fake_wechat.sent_to("o_x") == ["慢慢来 #1"]
