@@ -22,16 +22,7 @@ from bot.rules import LiveRules
 from handlers import texts
 from handlers.context import HandlerContext, TopicSettings
 from handlers.errors import HandlerFailed
-from handlers.events import (
-    Event,
-    ImageMessage,
-    LocationMessage,
-    MenuClick,
-    Scan,
-    Subscribe,
-    TextMessage,
-    VoiceMessage,
-)
+from handlers.events import Event
 from handlers.replies import NO_REPLY, Reply, TextReply
 from handlers.router import UNHANDLED, Router
 from nlp.similarity import Similarity
@@ -203,8 +194,6 @@ class Intake:
             seen = _seen(todo)
             reporters = await repos.people.touch_many(session, seen)
             members = await repos.org.members_by_openid(session, list(seen))
-            wrote = [o for o, s in seen.items() if s.message_at or s.event_at]
-            await repos.outbox.resume_waiting(session, wrote, self._now())
             replies: list[Reply | None] = []
             finished: list[tuple[int, str | None, str | None]] = []
             for d in todo:
@@ -248,11 +237,6 @@ class _Isolate(Exception):  # noqa: N818 - a control-flow signal
     """A handler failed in an unisolated batch: roll it back and redo it with savepoints."""
 
 
-# The inbound that opens WeChat's customer-service window: a real message (48 h), or an interaction (1 min).
-_MESSAGES = (TextMessage, ImageMessage, VoiceMessage, LocationMessage)
-_INTERACTIONS = (Subscribe, Scan, MenuClick)
-
-
 def _seen(batch: list[Delivery]) -> dict[str, Seen]:
     seen: dict[str, Seen] = {}
     for d in batch:
@@ -260,8 +244,8 @@ def _seen(batch: list[Delivery]) -> dict[str, Seen]:
         before = seen.get(e.openid, Seen(at))
         seen[e.openid] = Seen(
             at,
-            at if isinstance(e, _MESSAGES) else before.message_at,
-            at if isinstance(e, _INTERACTIONS) else before.event_at,
+            at if e.window == "message" else before.message_at,
+            at if e.window == "event" else before.event_at,
         )
     return seen
 

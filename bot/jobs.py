@@ -12,6 +12,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -21,7 +22,7 @@ from bot.rules import LiveRules
 from handlers import lifecycle, notify, routing, texts
 from nlp.engine import RulesEngine
 from storage import repos
-from storage.models import Issue
+from storage.models import Issue, Member
 from storage.repos.outbox import NewMessage
 
 logger = logging.getLogger("louwu.jobs")
@@ -128,17 +129,14 @@ class Jobs:
             issues = await repos.issues.open_issues(session)
             rows = []
             for member in await repos.org.members(session):
-                mine = [i for i in issues if await routing.may_act(session, member, i)]
+                mine = await routing.answerable(session, member, issues)
                 if not mine:
                     continue
                 overdue = sum(1 for i in mine if i.overdue)
                 head = texts.TODO_DIGEST_HEAD.format(count=len(mine), overdue=overdue)
-                body = [
-                    f"#{i.number} {texts.STATUS_NAMES[i.status]} · {_category_name(engine, i.category)} · "
-                    f"{notify.title(i)}"
-                    for i in sorted(mine, key=lambda i: (-i.overdue, i.id))[:10]
-                ]
-                text = "\n".join([head, *body])
+                names = partial(_category_name, engine)
+                lines = await notify.todo_lines(session, mine, names, limit=10)
+                text = "\n".join([head, *lines])
                 rows.append(NewMessage(member.openid, "todo", text, dedup_key=f"todo:{member.id}:{until}"))
             return await repos.outbox.enqueue(session, rows, now)
 
@@ -148,7 +146,7 @@ DIGEST_EVENTS = frozenset(
 )
 
 
-async def _holders(session: AsyncSession, issue: Issue) -> list:  # type: ignore[type-arg]
+async def _holders(session: AsyncSession, issue: Issue) -> list[Member]:
     if issue.assignee_id is not None:
         holder = await repos.org.member(session, issue.assignee_id)
         if holder is not None and holder.active:
@@ -157,7 +155,4 @@ async def _holders(session: AsyncSession, issue: Issue) -> list:  # type: ignore
 
 
 def _category_name(engine: RulesEngine, category: str) -> str:
-    try:
-        return engine.pack.category(category).name
-    except KeyError:
-        return category
+    return engine.pack.category_or_other(category).name

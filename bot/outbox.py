@@ -10,6 +10,7 @@ that timed out may have arrived, and is sent again.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import logging
 import random
@@ -41,6 +42,7 @@ logger = logging.getLogger("louwu.outbox")
 CUSTOM, TEMPLATE = "custom", "template"
 MESSAGE_WINDOW, MESSAGE_QUOTA = dt.timedelta(hours=48), 5
 EVENT_WINDOW, EVENT_QUOTA = dt.timedelta(minutes=1), 3
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 STOP_HOLD = dt.timedelta(hours=1)
 # Digests are not "service notices a user triggered": WeChat forbids them as templates.
 TEMPLATE_OF_KIND = {"update": "issue_update", "alert": "alert", "overdue": "alert"}
@@ -55,12 +57,15 @@ class Quota:
     event_left: int = 0
     message_used: int = 0
     event_used: int = 0
+    # The user's latest inbound these counts were read from: a row that waits, waits for a newer one.
+    seen_up_to: dt.datetime = EPOCH
 
     @classmethod
     def of(cls, reporter: Reporter | None, now: dt.datetime) -> Quota:
         q = cls()
         if reporter is None or not reporter.subscribed:
             return q
+        q.seen_up_to = max(t for t in (reporter.last_message_at, reporter.last_event_at, EPOCH) if t)
         if reporter.last_message_at and now - reporter.last_message_at < MESSAGE_WINDOW:
             q.message_left = max(0, MESSAGE_QUOTA - reporter.message_sends)
         if reporter.last_event_at and now - reporter.last_event_at < EVENT_WINDOW:
@@ -192,6 +197,8 @@ class _Sending:
         self.recipient[row.id] = row.recipient
         window = quota.take() if CUSTOM not in self.held else None
         outcome = await self._try_channels(row, window is not None)
+        if outcome.status == WAITING:
+            outcome = dataclasses.replace(outcome, next_attempt_at=quota.seen_up_to)
         if window is not None and outcome.channel != CUSTOM:
             quota.give_back(window)
             window = None

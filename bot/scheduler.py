@@ -9,6 +9,7 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -23,6 +24,7 @@ from storage.errors import is_unavailable
 logger = logging.getLogger("louwu.scheduler")
 NEVER = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 DIGESTS = ("reporter_digest", "member_digest")
+STOP_GRACE = 10.0  # seconds a running job may take to finish when the process stops
 
 
 def last_fire(trigger: CronTrigger, now: dt.datetime) -> dt.datetime | None:
@@ -46,7 +48,8 @@ class Scheduler:
             "reporter_digest": CronTrigger.from_crontab(config.reporter_digest, timezone=self._tz),
             "member_digest": CronTrigger.from_crontab(config.member_digest, timezone=self._tz),
         }
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[None]] = set()  # jobs running now
+        self._catching_up: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self._aps.add_job(
@@ -62,20 +65,23 @@ class Scheduler:
             id="deadlines",
         )
         for name, trigger in self._crons.items():
-            self._aps.add_job(self.run_digest, trigger, [name], id=name)
+            self._aps.add_job(self._guard, trigger, [name, partial(self.run_digest, name)], id=name)
         self._aps.start()
-        task = asyncio.create_task(self.catch_up())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._catching_up = asyncio.create_task(self.catch_up())
         logger.info(
             "scheduler started: dispatch every %.1f s, digests %s", self._cfg.dispatch_interval, self._crons
         )
 
     async def stop(self) -> None:
+        """Stop firing, let running jobs finish (cancel them after STOP_GRACE), so that the engine is
+        disposed with no connection still checked out."""
         self._aps.shutdown(wait=False)
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        running = set(self._tasks)
+        if running:
+            _, late = await asyncio.wait(running, timeout=STOP_GRACE)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
 
     def wake_dispatch(self) -> None:
         """Urgent rows were committed: dispatch now rather than at the next tick."""
@@ -118,6 +124,10 @@ class Scheduler:
         self._jobs.dispatcher.wake()
 
     async def _guard(self, name: str, job: Callable[[], Awaitable[object]]) -> None:
+        """Run a job: log its failure (a database outage as a warning) and let stop() wait for it."""
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)  # type: ignore[arg-type]
         try:
             await job()
         except Exception as exc:
@@ -125,3 +135,5 @@ class Scheduler:
                 logger.warning("%s skipped: database unavailable (%s)", name, exc)
             else:
                 logger.exception("%s failed", name)
+        finally:
+            self._tasks.discard(task)  # type: ignore[arg-type]

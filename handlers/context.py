@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nlp.engine import RulesEngine
-from nlp.pack import OTHER, Category
+from nlp.pack import Category
 from nlp.similarity import Similarity
 from storage.models import Member, Reporter
 
@@ -43,11 +43,7 @@ class HandlerContext:
         return f"reporter:{self.reporter.id}"
 
     def category(self, category_id: str) -> Category:
-        """The pack's category; one removed since the issue was filed counts as `other`."""
-        try:
-            return self.rules.pack.category(category_id)
-        except KeyError:
-            return self.rules.pack.category(OTHER)
+        return self.rules.pack.category_or_other(category_id)
 
     def category_name(self, category_id: str) -> str:
         return self.category(category_id).name

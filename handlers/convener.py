@@ -48,34 +48,12 @@ def _needs_note(word: str, number: int, note: str) -> None:
 async def todo(msg: TextMessage, ctx: HandlerContext) -> Reply:
     if ctx.member is None:
         return TextReply(texts.NOT_A_MEMBER.format(word="待办"))
-    mine = [i for i in await repos.issues.open_issues(ctx.session) if await _answers_for(ctx, i)]
-    return TextReply(await todo_text(ctx, mine))
-
-
-async def _answers_for(ctx: HandlerContext, issue: Issue) -> bool:
-    assert ctx.member is not None
-    return await routing.may_act(ctx.session, ctx.member, issue)
-
-
-async def todo_text(ctx: HandlerContext, issues: list[Issue]) -> str:
-    if not issues:
-        return texts.TODO_NONE
-    issues.sort(key=lambda i: (not i.urgent, -i.overdue, i.id))
-    lines = [texts.TODO_HEAD.format(count=len(issues))]
-    for issue in issues[:15]:
-        lines.append(
-            texts.TODO_LINE.format(
-                number=issue.number,
-                status=texts.STATUS_NAMES[issue.status],
-                urgent=" 紧急" if issue.urgent else "",
-                overdue=" 超时" if issue.overdue else "",
-                building=await notify.building_name(ctx.session, issue),
-                category=ctx.category_name(issue.category),
-                count=await repos.issues.raised_by(ctx.session, issue.id),
-                title=notify.title(issue),
-            )
-        )
-    return "\n".join(lines)
+    mine = await routing.answerable(ctx.session, ctx.member, await repos.issues.open_issues(ctx.session))
+    if not mine:
+        return TextReply(texts.TODO_NONE)
+    head = texts.TODO_HEAD.format(count=len(mine))
+    lines = await notify.todo_lines(ctx.session, mine, ctx.category_name, limit=15)
+    return TextReply("\n".join([head, *lines]))
 
 
 async def _transition(ctx: HandlerContext, word: str, name: str, number: int | None, note: str = "") -> Reply:

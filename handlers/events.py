@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import ClassVar
 
 
 @dataclass(frozen=True)
@@ -12,6 +13,9 @@ class Event:
     created_at: dt.datetime
     # WeChat's MsgId for messages; None for events (wechatpy reports 0 for them: never key on it).
     msg_id: int | None
+    # Which of WeChat's customer-service windows this inbound opens: "message" (5 sends in 48 h),
+    # "event" (3 sends in a minute: subscribe, scan, menu click) or none.
+    window: ClassVar[str | None] = None
 
     @property
     def dedup_key(self) -> str:
@@ -28,17 +32,20 @@ class Event:
 
 @dataclass(frozen=True)
 class TextMessage(Event):
+    window: ClassVar[str | None] = "message"
     text: str
 
 
 @dataclass(frozen=True)
 class ImageMessage(Event):
+    window: ClassVar[str | None] = "message"
     url: str
     media_id: str
 
 
 @dataclass(frozen=True)
 class VoiceMessage(Event):
+    window: ClassVar[str | None] = "message"
     media_id: str
     # WeChat's speech recognition, when the account has it on; empty otherwise.
     recognition: str
@@ -46,6 +53,7 @@ class VoiceMessage(Event):
 
 @dataclass(frozen=True)
 class LocationMessage(Event):
+    window: ClassVar[str | None] = "message"
     latitude: float
     longitude: float
     label: str
@@ -53,6 +61,7 @@ class LocationMessage(Event):
 
 @dataclass(frozen=True)
 class Subscribe(Event):
+    window: ClassVar[str | None] = "event"
     # The scene of a parametric QR code (without "qrscene_"), or "" for a plain follow.
     scene: str
 
@@ -64,11 +73,13 @@ class Unsubscribe(Event):
 
 @dataclass(frozen=True)
 class Scan(Event):
+    window: ClassVar[str | None] = "event"
     scene: str
 
 
 @dataclass(frozen=True)
 class MenuClick(Event):
+    window: ClassVar[str | None] = "event"
     key: str
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -76,3 +76,23 @@ async def tell(
     rows = [NewMessage(o, "update", text, fields(issue, now), issue.id, issue.urgent) for o in audience]
     await repos.outbox.enqueue(session, rows, now)
     return len(audience)
+
+
+async def todo_lines(
+    session: AsyncSession, issues: list[Issue], category_name: Callable[[str], str], limit: int
+) -> list[str]:
+    """A member's open issues as 待办 and the daily to-do digest list them: urgent and overdue first."""
+    ordered = sorted(issues, key=lambda i: (not i.urgent, -i.overdue, i.id))[:limit]
+    return [
+        texts.TODO_LINE.format(
+            number=issue.number,
+            status=texts.STATUS_NAMES[issue.status],
+            urgent=" 紧急" if issue.urgent else "",
+            overdue=" 超时" if issue.overdue else "",
+            building=await building_name(session, issue),
+            category=category_name(issue.category),
+            count=await repos.issues.raised_by(session, issue.id),
+            title=title(issue),
+        )
+        for issue in ordered
+    ]

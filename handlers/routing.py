@@ -54,7 +54,10 @@ async def leaders_above(
     return [m for m in everyone if m.role == "admin"]
 
 
-async def may_act(session: AsyncSession, member: Member, issue: Issue) -> bool:
+async def may_act(
+    session: AsyncSession, member: Member, issue: Issue, chains: dict[int, set[int]] | None = None
+) -> bool:
+    """`chains` caches each building's grids (and those above) across calls over many issues."""
     if member.role == "admin" or issue.assignee_id == member.id:
         return True
     if member.role == "service_team" and member.categories and issue.category in member.categories:
@@ -65,6 +68,15 @@ async def may_act(session: AsyncSession, member: Member, issue: Issue) -> bool:
         return True
     if member.grid_id is None:
         return False
-    building = await repos.org.building(session, issue.building_id)
-    chain = await repos.org.grid_chain(session, building.grid_id if building else None)
-    return any(g.id == member.grid_id for g in chain)
+    chains = {} if chains is None else chains
+    if issue.building_id not in chains:
+        building = await repos.org.building(session, issue.building_id)
+        grids = await repos.org.grid_chain(session, building.grid_id if building else None)
+        chains[issue.building_id] = {g.id for g in grids}
+    return member.grid_id in chains[issue.building_id]
+
+
+async def answerable(session: AsyncSession, member: Member, issues: list[Issue]) -> list[Issue]:
+    """The issues among `issues` that the member may act on."""
+    chains: dict[int, set[int]] = {}
+    return [i for i in issues if await may_act(session, member, i, chains)]

@@ -83,6 +83,13 @@ class RulePack:
                 return cat
         raise KeyError(category_id)
 
+    def category_or_other(self, category_id: str) -> Category:
+        """The category; one removed since an issue was filed under it counts as `other`."""
+        try:
+            return self.category(category_id)
+        except KeyError:
+            return self.category(OTHER)
+
     @property
     def category_ids(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.categories)

@@ -28,6 +28,7 @@ class OutboxMessage(Base):
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # pending: when to try next; waiting: the recipient's latest inbound when it was put to wait.
     next_attempt_at: Mapped[dt.datetime]
     # A claim is a lease: a dispatcher that dies mid-send loses it when the lease runs out.
     claimed_until: Mapped[dt.datetime | None]

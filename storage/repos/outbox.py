@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, Reporter
 from storage.repos._sql import insert_for
 
 PENDING, WAITING, SENT, FAILED = "pending", "waiting", "sent", "failed"
@@ -81,16 +81,27 @@ async def enqueue(session: AsyncSession, messages: Iterable[NewMessage], now: dt
 async def claim_due(
     session: AsyncSession, now: dt.datetime, limit: int, lease: dt.timedelta
 ) -> list[OutboxMessage]:
-    """Claim up to `limit` due rows, urgent first; several dispatchers never claim the same row."""
+    """Claim up to `limit` due rows, urgent first; several dispatchers never claim the same row.
+
+    Due: pending rows whose time has come, and waiting rows whose recipient has written since they
+    were put to wait (derived here, so the inbound path never touches the outbox). A waiting row's
+    next_attempt_at holds the recipient's latest inbound when it was put to wait.
+    """
     free = OutboxMessage.claimed_until.is_(None) | (OutboxMessage.claimed_until < now)
+    waited = OutboxMessage.next_attempt_at
+    wrote_since = (Reporter.last_message_at > waited) | (Reporter.last_event_at > waited)
+    due = ((OutboxMessage.status == PENDING) & (waited <= now)) | (
+        (OutboxMessage.status == WAITING) & wrote_since
+    )
     stmt = (
         select(OutboxMessage)
-        .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now, free)
+        .outerjoin(Reporter, Reporter.openid == OutboxMessage.recipient)
+        .where(due, free)
         .order_by(OutboxMessage.urgent.desc(), OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
     )
     if session.bind.dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
+        stmt = stmt.with_for_update(skip_locked=True, of=OutboxMessage)
     # SQLite needs no row lock: louwu's transactions there begin IMMEDIATE, one writer at a time.
     rows = list((await session.execute(stmt)).scalars())
     if rows:
@@ -119,17 +130,6 @@ async def record(session: AsyncSession, outcomes: Sequence[Outcome]) -> None:
         for o in outcomes
     ]
     await session.execute(update(OutboxMessage), params)
-
-
-async def resume_waiting(session: AsyncSession, openids: Sequence[str], now: dt.datetime) -> None:
-    """Someone wrote to us: what waited for a channel to them may go now."""
-    stmt = (
-        update(OutboxMessage)
-        .where(OutboxMessage.status == WAITING, OutboxMessage.recipient.in_(openids))
-        .values(status=PENDING, next_attempt_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    await session.execute(stmt)
 
 
 async def drop_for(session: AsyncSession, openid: str, reason: str) -> None:
