@@ -12,7 +12,7 @@ from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.clock import Clock
+from bot.clock import Clock, OffsetClock
 from bot.config import Config
 from bot.intake import Intake
 from bot.jobs import Jobs
@@ -32,6 +32,7 @@ from bot.keys import (
 from bot.outbox import Dispatcher
 from bot.rules import LiveRules
 from bot.scheduler import Scheduler
+from bot.simulator import routes as simulator
 from bot.wechat import callback
 from bot.wechat.api import WeChatAPI
 from bot.wechat.reply import ReplyEncrypter
@@ -50,13 +51,15 @@ def create_app(config: Config, clock: Clock | None = None, router: Router | None
     """The whole service; `router` replaces the conversation handlers (tests of the intake)."""
     app = web.Application(client_max_size=config.server.max_body_bytes)
     app[CONFIG] = config
-    app[CLOCK] = clock or Clock()
+    app[CLOCK] = clock or (OffsetClock() if config.simulator.enabled else Clock())
     app[ROUTER] = router or build_router()
     wx = config.wechat
     if wx.safe_mode:
         app[SAFE_MODE] = SafeMode(wx.encoding_aes_key, wx.app_id)
         app[ENCRYPTER] = ReplyEncrypter(wx.token, wx.encoding_aes_key, wx.app_id)
     app.cleanup_ctx.append(_database)
+    if config.simulator.enabled:
+        simulator.setup(app)  # before the outbound client, which it points at its fake of WeChat's API
     app.cleanup_ctx.append(_outbound)
     app.cleanup_ctx.append(_intake)
     callback.setup(app)

@@ -22,3 +22,17 @@ class FrozenClock(Clock):
     def advance(self, **delta: float) -> dt.datetime:
         self._now += dt.timedelta(**delta)
         return self._now
+
+
+class OffsetClock(Clock):
+    """Real time plus an offset that only grows: the simulator's clock, moved forward by a button."""
+
+    def __init__(self) -> None:
+        self.offset = dt.timedelta()
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC) + self.offset
+
+    def advance(self, **delta: float) -> dt.datetime:
+        self.offset += dt.timedelta(**delta)
+        return self.now()

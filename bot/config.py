@@ -99,6 +99,12 @@ class DeadlinesConfig:
 
 
 @dataclass(frozen=True)
+class SimulatorConfig:
+    # The /simulator page and an in-process fake of WeChat's API in place of the real one.
+    enabled: bool = False
+
+
+@dataclass(frozen=True)
 class LogConfig:
     level: str = "INFO"
 
@@ -113,6 +119,7 @@ class Config:
     templates: TemplatesConfig = field(default_factory=TemplatesConfig)
     topics: TopicsConfig = field(default_factory=TopicsConfig)
     deadlines: DeadlinesConfig = field(default_factory=DeadlinesConfig)
+    simulator: SimulatorConfig = field(default_factory=SimulatorConfig)
     log: LogConfig = field(default_factory=LogConfig)
     source: str = "built-in defaults"
 

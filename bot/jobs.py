@@ -78,9 +78,10 @@ class Jobs:
             due=notify.local_time(due),
         )
         key = f"overdue:{issue.id}:{issue.status}:{due.isoformat()}"
+        # A template has no room for the sentence: its status field says what kind of message it is.
+        fields = notify.fields(issue, now) | {"status": f"{stage}超时预警"}
         rows = [
-            NewMessage(m.openid, "overdue", text, notify.fields(issue, now), issue.id, True, f"{key}:{m.id}")
-            for m in holders
+            NewMessage(m.openid, "overdue", text, fields, issue.id, True, f"{key}:{m.id}") for m in holders
         ]
         await repos.outbox.enqueue(session, rows, now)
         await repos.issues.add_event(session, issue.id, "overdue", SYSTEM, f"{stage}超时", now)

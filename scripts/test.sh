@@ -3,6 +3,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/setup.sh test
+sh scripts/browser.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 exec .venv/bin/pytest "$@"

@@ -24,8 +24,16 @@ class DatabaseUnavailable(StorageError):
     """The database is down, locked past its busy timeout, or refusing connections."""
 
 
+def is_schema_missing(exc: BaseException) -> bool:
+    """A table that is not there: the database was never migrated (not an outage)."""
+    text = str(exc)
+    return "no such table" in text or "UndefinedTableError" in text
+
+
 def is_unavailable(exc: BaseException) -> bool:
     """True for the driver errors that mean "try again later", not "your data is wrong"."""
+    if is_schema_missing(exc):
+        return False
     if isinstance(exc, OperationalError | InterfaceError):
         return True
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:

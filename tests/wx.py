@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import itertools
 import time
 from dataclasses import dataclass, field
 from typing import Any
-from xml.sax.saxutils import escape
 
-import defusedxml.ElementTree as SafeET
 from aiohttp.test_utils import TestClient
 from wechatpy.crypto import WeChatCrypto
 
-from bot.wechat.verify import signature
-
-ACCOUNT = "gh_louwu_test"
-_ids = itertools.count(7_000_000_000_000_000_001)
-_nonces = itertools.count(1)
+from bot.simulator.wechat_side import message_xml, read_reply, sign
 
 
 @dataclass
@@ -57,17 +50,8 @@ class WeChatSender:
 
     def message(self, openid: str, msg_type: str, msg_id: int | None = None, **fields: Any) -> Sent:
         created = fields.pop("create_time", None) or self.now()
-        parts = [
-            f"<ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>",
-            f"<FromUserName><![CDATA[{openid}]]></FromUserName>",
-            f"<CreateTime>{created}</CreateTime>",
-            f"<MsgType><![CDATA[{msg_type}]]></MsgType>",
-        ]
-        parts += [f"<{k}>{escape(str(v))}</{k}>" for k, v in fields.items()]
-        if msg_type != "event":
-            msg_id = msg_id or next(_ids)
-            parts.append(f"<MsgId>{msg_id}</MsgId>")
-        return Sent("<xml>" + "".join(parts) + "</xml>", created, msg_id)
+        xml, msg_id = message_xml(openid, msg_type, created, msg_id, **fields)
+        return Sent(xml, created, msg_id)
 
     async def post(
         self,
@@ -79,39 +63,24 @@ class WeChatSender:
         timestamp: int | None = None,
         nonce: str | None = None,
     ) -> Answer:
-        ts = str(timestamp or (self.now() - 3600 if stale else self.now()))
-        nonce = nonce or f"n{next(_nonces)}"
-        params = {"timestamp": ts, "nonce": nonce, "signature": signature(self.token, ts, nonce)}
+        ts = timestamp or (self.now() - 3600 if stale else self.now())
+        encrypt = self.crypto is not None if encrypt is None else encrypt
+        crypto = self.crypto if encrypt and isinstance(body, str) else None
+        if isinstance(body, str):
+            envelope = sign(body, self.token, ts, crypto, nonce)
+            params, body = envelope.params, envelope.body
+        else:
+            params = sign("", self.token, ts, None, nonce).params
         if forge:
             params["signature"] = "0" * 40
-        encrypt = self.crypto is not None if encrypt is None else encrypt
-        if encrypt and isinstance(body, str):
-            assert self.crypto is not None
-            envelope = self.crypto.encrypt_message(body, nonce, ts)
-            fields = _fields(envelope)
-            body = (
-                f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
-                f"<Encrypt><![CDATA[{fields['Encrypt']}]]></Encrypt></xml>"
-            )
-            params["encrypt_type"] = "aes"
-            params["msg_signature"] = fields["MsgSignature"]
-            if forge:
+            if crypto is not None:  # a good outer signature over a forged inner one
                 params["msg_signature"] = "0" * 40
-                params["signature"] = signature(self.token, ts, nonce)
+                params["signature"] = sign("", self.token, ts, None, params["nonce"]).params["signature"]
         resp = await self.client.post("/wechat", params=params, data=body)
         text = await resp.text()
         answer = Answer(resp.status, text)
-        if resp.status == 200 and text.startswith("<xml>"):
-            answer.fields = _fields(text)
-            if "Encrypt" in answer.fields:
-                assert self.crypto is not None
-                plain = self.crypto.decrypt_message(
-                    text,
-                    answer.fields["MsgSignature"],
-                    answer.fields["TimeStamp"],
-                    answer.fields["Nonce"],
-                )
-                answer.fields = _fields(plain)
+        if resp.status == 200:
+            answer.fields = read_reply(text, self.crypto)
         return answer
 
     async def text(self, openid: str, content: str, **kw: Any) -> Answer:
@@ -143,8 +112,3 @@ class Actor:
         answer = await self.wx.event(self.openid, "subscribe", f"qrscene_{scene}" if scene else "")
         assert answer.status == 200, answer.body
         return answer.text
-
-
-def _fields(xml: str) -> dict[str, str]:
-    root = SafeET.fromstring(xml)
-    return {child.tag: child.text or "" for child in root}

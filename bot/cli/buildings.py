@@ -6,10 +6,10 @@ from pathlib import Path
 
 import aiohttp
 import click
-import segno
 
 from bot.cli.common import Fail, get_config, run, session_scope
 from bot.clock import Clock
+from bot.qrcodes import UnknownBuilding, building_qr_url, png
 from bot.wechat.api import WeChatAPI
 from bot.wechat.errors import WeChatAPIError
 from storage import repos
@@ -43,28 +43,15 @@ async def qrcode(code: str, out: Path | None) -> None:
     engine = make_engine(config.database.url)
     sm = make_sessionmaker(engine)
     try:
-        async with sm.begin() as session:
-            building = await repos.org.building_by_code(session, code)
-            if building is None:
-                raise Fail(f"no building with code {code!r} (see `louwu buildings list`)")
-            url = building.qr_url
-        if url is None:
-            async with aiohttp.ClientSession() as http:
-                api = WeChatAPI(http, config.wechat, sm, Clock().now)
-                try:
-                    made = await api.create_qrcode(code)
-                except WeChatAPIError as exc:
-                    raise Fail(
-                        f"WeChat refused the QR code: {exc} (needs a verified Service Account)"
-                    ) from None
-            async with sm.begin() as session:
-                building = await repos.org.building_by_code(session, code)
-                assert building is not None
-                building.qr_ticket, building.qr_url = made.ticket, made.url
-            url = made.url
+        async with aiohttp.ClientSession() as http:
+            api = WeChatAPI(http, config.wechat, sm, Clock().now)
+            url = await building_qr_url(sm, api, code)
+    except UnknownBuilding:
+        raise Fail(f"no building with code {code!r} (see `louwu buildings list`)") from None
+    except WeChatAPIError as exc:
+        raise Fail(f"WeChat refused the QR code: {exc} (needs a verified Service Account)") from None
     finally:
         await engine.dispose()
     path = out or Path(f"qr_{code}.png")
-    # Drawn here from the code's url: WeChat's showqrcode host is not the API host.
-    segno.make(url, error="m").save(path, scale=8, border=2)
+    path.write_bytes(png(url))
     click.echo(f"{code}: {url} → {path}")

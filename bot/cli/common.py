@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config, ConfigError, load_config
 from storage.db import make_engine, make_sessionmaker
-from storage.errors import DatabaseUnavailable, is_unavailable
+from storage.errors import DatabaseUnavailable, is_schema_missing, is_unavailable
 
 T = TypeVar("T")
 
@@ -50,6 +50,8 @@ def setup_logging(config: Config) -> None:
         level=config.log.level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # APScheduler logs every run of every job at INFO: louwu's own loggers say what matters.
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
 def run(coro_fn: Callable[..., Awaitable[T]]) -> Callable[..., T]:
@@ -69,6 +71,8 @@ def database_errors() -> Iterator[None]:
     try:
         yield
     except Exception as exc:
+        if is_schema_missing(exc):
+            raise Fail("the database has no louwu tables yet: run `louwu db upgrade` first") from None
         if isinstance(exc, DatabaseUnavailable) or is_unavailable(exc):
             msg = str(exc).splitlines()[0]
             raise Fail(f"database unavailable: {msg} (check [database] url)") from None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import errno
 import logging
 
 import click
@@ -21,12 +23,22 @@ logger = logging.getLogger("louwu.serve")
 @click.option("--port", type=int, help="Override [server] port.")
 def serve(port: int | None) -> None:
     """Serve /wechat and /healthz."""
-    config = get_config()
+    run_server(get_config(), port)
+
+
+def run_server(config: Config, port: int | None = None) -> None:
+    if port:
+        config = dataclasses.replace(config, server=dataclasses.replace(config.server, port=port))
     setup_logging(config)
     check_schema(config)
-    host, port = config.server.host, port or config.server.port
     describe_mode(config)
-    web.run_app(create_app(config), host=host, port=port, print=None, access_log=None)
+    host, port = config.server.host, config.server.port
+    try:
+        web.run_app(create_app(config), host=host, port=port, print=None, access_log=None)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        raise Fail(f"{host}:{port} is in use by another program: pass --port or set [server] port") from None
 
 
 def check_schema(config: Config) -> None:
@@ -60,7 +72,9 @@ def describe_mode(config: Config) -> None:
 def describe_outbound(config: Config) -> None:
     """Say which of WeChat's account modes louwu runs in, as SPEC.md asks."""
     t = config.templates
-    if not config.wechat.app_secret:
+    if config.simulator.enabled:
+        logger.warning("outbound: to the simulator's fake of WeChat's API in this process, never to WeChat")
+    elif not config.wechat.app_secret:
         logger.warning("outbound: no [wechat] app_secret, so passive replies only; alerts and updates wait")
     elif t.issue_update or t.alert:
         logger.info(
@@ -73,4 +87,5 @@ def describe_outbound(config: Config) -> None:
             "outbound: customer-service messages only; outside the 48-hour window updates wait for the user"
         )
     where = "in this process" if config.scheduler.in_process else "in `louwu worker`"
-    logger.info("scheduler runs %s; API at %s", where, config.wechat.api_base_url)
+    api = "the simulator's fake" if config.simulator.enabled else config.wechat.api_base_url
+    logger.info("scheduler runs %s; API at %s", where, api)

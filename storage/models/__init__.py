@@ -8,6 +8,7 @@ from storage.models.outbox import OUTBOX_STATUSES, OutboxMessage
 from storage.models.people import Reporter
 from storage.models.rules import RuleAudit, RulePackRow, RulesVersion
 from storage.models.shared import AccessToken, Lease
+from storage.models.users import USER_ROLES, User
 
 __all__ = [
     "GRID_LEVELS",
@@ -30,4 +31,6 @@ __all__ = [
     "RulePackRow",
     "RulesVersion",
     "Supporter",
+    "USER_ROLES",
+    "User",
 ]

@@ -112,3 +112,7 @@ async def grid_chain(session: AsyncSession, grid_id: int | None) -> list[Grid]:
         chain.append(grid)
         grid_id = grid.parent_id
     return chain
+
+
+async def grids(session: AsyncSession) -> list[Grid]:
+    return list((await session.execute(select(Grid).order_by(Grid.id))).scalars())

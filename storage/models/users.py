@@ -1,0 +1,31 @@
+"""Accounts of the admin web and the JSON API: people who log in with a password, and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base, intpk
+
+USER_ROLES = ("admin", "convener")
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16))
+    # A convener's scope: one building or a grid (and every building under it).
+    building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id", ondelete="SET NULL"))
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id", ondelete="SET NULL"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Login attempts are limited per account, in the database so every process agrees.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[dt.datetime | None]
+    # Sessions issued before a password change or a disable are no longer honoured.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    created_at: Mapped[dt.datetime]

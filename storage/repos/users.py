@@ -1,0 +1,59 @@
+"""Admin-web accounts: look up, create, and keep the count of failed logins."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import User
+
+
+async def by_name(session: AsyncSession, name: str) -> User | None:
+    return (await session.execute(select(User).where(User.name == name))).scalar_one_or_none()
+
+
+async def get(session: AsyncSession, user_id: int) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def all_users(session: AsyncSession) -> list[User]:
+    return list((await session.execute(select(User).order_by(User.id))).scalars())
+
+
+async def add(
+    session: AsyncSession,
+    name: str,
+    password_hash: str,
+    role: str,
+    now: dt.datetime,
+    building_id: int | None = None,
+    grid_id: int | None = None,
+) -> User:
+    user = User(
+        name=name,
+        password_hash=password_hash,
+        role=role,
+        building_id=building_id,
+        grid_id=grid_id,
+        active=True,
+        failed_logins=0,
+        session_epoch=0,
+        created_at=now,
+    )
+    session.add(user)
+    await session.flush()
+    return user
+
+
+def set_password(user: User, password_hash: str) -> None:
+    """A new password ends every session signed in with the old one."""
+    user.password_hash = password_hash
+    user.failed_logins, user.locked_until = 0, None
+    user.session_epoch += 1
+
+
+def disable(user: User) -> None:
+    user.active = False
+    user.session_epoch += 1
