@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from handlers import lifecycle, notify, routing, texts
+from handlers import issue_actions, lifecycle, notify, routing, texts
 from handlers.context import HandlerContext
 from handlers.events import TextMessage
 from handlers.filters import Command
+from handlers.issue_actions import Refused
 from handlers.replies import Reply, TextReply
 from handlers.router import Router
 from storage import repos
 from storage.models import Issue, Member
 
 router = Router(name=__name__)
-
-NOTE_EXAMPLES = {"进展": "已联系物业", "办结": "新食堂已开业", "转派": "物业经理", "驳回": "不属于楼务范围"}
-
-
-class Refused(Exception):
-    """The command cannot go ahead; `reply` says why."""
-
-    def __init__(self, reply: str) -> None:
-        super().__init__(reply)
-        self.reply = reply
 
 
 async def _issue_for(ctx: HandlerContext, word: str, number: int | None, verb: str) -> tuple[Member, Issue]:
@@ -39,11 +30,6 @@ async def _issue_for(ctx: HandlerContext, word: str, number: int | None, verb: s
     return ctx.member, issue
 
 
-def _needs_note(word: str, number: int, note: str) -> None:
-    if not note:
-        raise Refused(texts.NOTE_MISSING.format(word=word, number=number, example=NOTE_EXAMPLES[word]))
-
-
 @router.on(TextMessage, Command("待办", aliases=("我的待办",)))
 async def todo(msg: TextMessage, ctx: HandlerContext) -> Reply:
     if ctx.member is None:
@@ -57,18 +43,12 @@ async def todo(msg: TextMessage, ctx: HandlerContext) -> Reply:
 
 
 async def _transition(ctx: HandlerContext, word: str, name: str, number: int | None, note: str = "") -> Reply:
-    action = lifecycle.ACTIONS[name]
     try:
-        member, issue = await _issue_for(ctx, word, number, action.verb)
-        if name in ("progress", "resolve", "reject"):
-            _needs_note(word, issue.number, note)
-        if name == "accept":
-            lifecycle.check(issue, name)
-            issue.assignee_id = member.id
-        told = await lifecycle.apply(ctx.session, issue, name, ctx.actor, ctx.now, note=note)
+        member, issue = await _issue_for(ctx, word, number, lifecycle.ACTIONS[name].verb)
+        done = await issue_actions.transition(ctx.session, issue, name, ctx.actor, ctx.now, note, member)
     except (Refused, lifecycle.IllegalTransition) as exc:
         return TextReply(exc.reply)
-    return TextReply(texts.DONE.format(verb=action.verb, number=issue.number, count=told))
+    return TextReply(done)
 
 
 @router.on(TextMessage, Command("受理", args="number"))
@@ -96,41 +76,17 @@ async def transfer(msg: TextMessage, ctx: HandlerContext, number: int | None, no
     """`转派 #N 对象`: to a member by name, or to another building's committee."""
     try:
         _, issue = await _issue_for(ctx, "转派", number, "转派")
-        _needs_note("转派", issue.number, note)
-        lifecycle.check(issue, "transfer")
-        target = await _transfer_to(ctx, issue, note)
+        category = ctx.category_name(issue.category)
+        return TextReply(await issue_actions.transfer(ctx.session, issue, note, ctx.actor, ctx.now, category))
     except (Refused, lifecycle.IllegalTransition) as exc:
         return TextReply(exc.reply)
-    await lifecycle.apply(ctx.session, issue, "transfer", ctx.actor, ctx.now, target=target)
-    return TextReply(texts.TRANSFERRED.format(number=issue.number, target=target))
-
-
-async def _transfer_to(ctx: HandlerContext, issue: Issue, query: str) -> str:
-    category = ctx.category_name(issue.category)
-    for member in await repos.org.members(ctx.session):
-        if query in (member.name, member.openid):
-            issue.assignee_id = member.id
-            await notify.alert(ctx.session, issue, category, [member], ctx.now, tag="转派")
-            return member.name
-    for building in await repos.org.buildings(ctx.session):
-        if query in (building.name, building.code, *building.aliases):
-            issue.building_id, issue.level = building.id, 0
-            members = await lifecycle.route(ctx.session, issue, category, ctx.now)
-            return f"{building.name}楼务会" if members else building.name
-    raise Refused(texts.TRANSFER_UNKNOWN.format(target=query))
 
 
 @router.on(TextMessage, Command("上报", aliases=("升级",), args="number"))
 async def escalate(msg: TextMessage, ctx: HandlerContext, number: int | None) -> Reply:
     try:
         _, issue = await _issue_for(ctx, "上报", number, "上报")
-        lifecycle.check(issue, "escalate")
+        category = ctx.category_name(issue.category)
+        return TextReply(await issue_actions.escalate(ctx.session, issue, ctx.actor, ctx.now, category))
     except (Refused, lifecycle.IllegalTransition) as exc:
         return TextReply(exc.reply)
-    category = ctx.category_name(issue.category)
-    leaders = await lifecycle.escalate(ctx.session, issue, category, ctx.actor, ctx.now, "楼务会上报")
-    if not leaders:
-        return TextReply(texts.ESCALATE_TOP.format(number=issue.number))
-    target = "、".join(m.name for m in leaders)
-    await lifecycle.apply(ctx.session, issue, "escalate", ctx.actor, ctx.now, target=target)
-    return TextReply(texts.ESCALATED.format(number=issue.number, target=target))

@@ -6,9 +6,9 @@ from storage.models.issues import OPEN_STATUSES, STATUSES, Issue, IssueEvent, Su
 from storage.models.org import GRID_LEVELS, MEMBER_ROLES, Building, Grid, Member
 from storage.models.outbox import OUTBOX_STATUSES, OutboxMessage
 from storage.models.people import Reporter
-from storage.models.rules import RuleAudit, RulePackRow, RulesVersion
-from storage.models.shared import AccessToken, Lease
-from storage.models.users import USER_ROLES, User
+from storage.models.rules import LabelledExample, RuleAudit, RulePackRow, RulesVersion
+from storage.models.shared import AccessToken, Lease, Setting
+from storage.models.users import USER_ROLES, ApiToken, User
 
 __all__ = [
     "GRID_LEVELS",
@@ -32,5 +32,8 @@ __all__ = [
     "RulesVersion",
     "Supporter",
     "USER_ROLES",
+    "ApiToken",
+    "LabelledExample",
+    "Setting",
     "User",
 ]

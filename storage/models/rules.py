@@ -41,3 +41,17 @@ class RulesVersion(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     counter: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LabelledExample(Base):
+    """A message with the category a person gave it (a re-categorised issue): data for `rules suggest`."""
+
+    __tablename__ = "labelled_examples"
+
+    id: Mapped[intpk]
+    text: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(32))
+    was: Mapped[str] = mapped_column(String(32), default="")  # what the rules had said
+    issue_id: Mapped[int | None] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[dt.datetime]

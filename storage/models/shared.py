@@ -30,3 +30,12 @@ class Lease(Base):
     holder: Mapped[str] = mapped_column(String(128))
     until: Mapped[dt.datetime]
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Setting(Base):
+    """A value every process must agree on and no one configures (the admin web's cookie key)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import NotFound
-from storage.models import RuleAudit, RulePackRow, RulesVersion
+from storage.models import LabelledExample, RuleAudit, RulePackRow, RulesVersion
 
 
 async def version(session: AsyncSession) -> int:
@@ -82,3 +82,21 @@ async def _bump_version(session: AsyncSession) -> None:
 async def audit(session: AsyncSession, limit: int = 50) -> list[RuleAudit]:
     stmt = select(RuleAudit).order_by(RuleAudit.id.desc()).limit(limit)
     return list((await session.execute(stmt)).scalars())
+
+
+async def add_example(
+    session: AsyncSession,
+    text: str,
+    category: str,
+    was: str,
+    issue_id: int | None,
+    actor: str,
+    now: dt.datetime,
+) -> None:
+    session.add(
+        LabelledExample(text=text, category=category, was=was, issue_id=issue_id, actor=actor, created_at=now)
+    )
+
+
+async def examples(session: AsyncSession) -> list[LabelledExample]:
+    return list((await session.execute(select(LabelledExample).order_by(LabelledExample.id))).scalars())

@@ -1,0 +1,97 @@
+"""What a committee can do to an issue, whether typed in the chat or clicked in the admin web:
+each action checks its note and the transition, changes the issue, and tells everyone on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers import lifecycle, notify, texts
+from storage import repos
+from storage.models import Issue, Member
+
+NOTE_EXAMPLES = {"进展": "已联系物业", "办结": "新食堂已开业", "转派": "物业经理", "驳回": "不属于楼务范围"}
+NEEDS_NOTE = {"progress": "进展", "resolve": "办结", "reject": "驳回"}
+
+
+class Refused(Exception):
+    """The action cannot go ahead; `reply` says why."""
+
+    def __init__(self, reply: str) -> None:
+        super().__init__(reply)
+        self.reply = reply
+
+
+def needs_note(word: str, number: int, note: str) -> None:
+    if not note:
+        raise Refused(texts.NOTE_MISSING.format(word=word, number=number, example=NOTE_EXAMPLES[word]))
+
+
+async def transition(
+    session: AsyncSession,
+    issue: Issue,
+    name: str,
+    actor: str,
+    now: dt.datetime,
+    note: str = "",
+    holder: Member | None = None,
+) -> str:
+    """accept, progress, resolve or reject; returns what to tell the one who did it."""
+    if name in NEEDS_NOTE:
+        needs_note(NEEDS_NOTE[name], issue.number, note)
+    lifecycle.check(issue, name)
+    if name == "accept" and holder is not None:
+        issue.assignee_id = holder.id
+    told = await lifecycle.apply(session, issue, name, actor, now, note=note)
+    return texts.DONE.format(verb=lifecycle.ACTIONS[name].verb, number=issue.number, count=told)
+
+
+async def transfer(
+    session: AsyncSession, issue: Issue, query: str, actor: str, now: dt.datetime, category: str
+) -> str:
+    """To a member (by name or openid) or to another building's committee."""
+    needs_note("转派", issue.number, query)
+    lifecycle.check(issue, "transfer")
+    target = await _transfer_to(session, issue, query, now, category)
+    await lifecycle.apply(session, issue, "transfer", actor, now, target=target)
+    return texts.TRANSFERRED.format(number=issue.number, target=target)
+
+
+async def _transfer_to(
+    session: AsyncSession, issue: Issue, query: str, now: dt.datetime, category: str
+) -> str:
+    for member in await repos.org.members(session):
+        if query in (member.name, member.openid):
+            issue.assignee_id = member.id
+            await notify.alert(session, issue, category, [member], now, tag="转派")
+            return member.name
+    for building in await repos.org.buildings(session):
+        if query in (building.name, building.code, *building.aliases):
+            issue.building_id, issue.level = building.id, 0
+            members = await lifecycle.route(session, issue, category, now)
+            return f"{building.name}楼务会" if members else building.name
+    raise Refused(texts.TRANSFER_UNKNOWN.format(target=query))
+
+
+async def escalate(session: AsyncSession, issue: Issue, actor: str, now: dt.datetime, category: str) -> str:
+    lifecycle.check(issue, "escalate")
+    leaders = await lifecycle.escalate(session, issue, category, actor, now, "楼务会上报")
+    if not leaders:
+        raise Refused(texts.ESCALATE_TOP.format(number=issue.number))
+    target = "、".join(m.name for m in leaders)
+    await lifecycle.apply(session, issue, "escalate", actor, now, target=target)
+    return texts.ESCALATED.format(number=issue.number, target=target)
+
+
+async def recategorise(
+    session: AsyncSession, issue: Issue, category: str, actor: str, now: dt.datetime
+) -> None:
+    """A person corrects the rules: the issue changes category, and the pair is kept as a labelled
+    example for `rules suggest`."""
+    if category == issue.category:
+        return
+    was = issue.category
+    issue.category, issue.updated_at = category, now
+    await repos.issues.add_event(session, issue.id, "recategorised", actor, f"{was} → {category}", now)
+    await repos.rules.add_example(session, issue.text, category, was, issue.id, actor, now)
