@@ -99,6 +99,14 @@ class DeadlinesConfig:
 
 
 @dataclass(frozen=True)
+class AdminConfig:
+    session_hours: float = 8.0  # a login lasts this long without use
+    secure_cookies: bool = False  # true behind HTTPS, so the browser never sends the cookie in clear
+    login_attempts: int = 5  # failures in a row before the account is locked
+    lockout_minutes: float = 15.0
+
+
+@dataclass(frozen=True)
 class SimulatorConfig:
     # The /simulator page and an in-process fake of WeChat's API in place of the real one.
     enabled: bool = False
@@ -119,6 +127,7 @@ class Config:
     templates: TemplatesConfig = field(default_factory=TemplatesConfig)
     topics: TopicsConfig = field(default_factory=TopicsConfig)
     deadlines: DeadlinesConfig = field(default_factory=DeadlinesConfig)
+    admin: AdminConfig = field(default_factory=AdminConfig)
     simulator: SimulatorConfig = field(default_factory=SimulatorConfig)
     log: LogConfig = field(default_factory=LogConfig)
     source: str = "built-in defaults"

@@ -40,6 +40,8 @@ class IssueRow:
     text: str
     supporters: int
     created_at: dt.datetime
+    overdue: int = 0
+    building_id: int | None = None
 
 
 async def next_number(session: AsyncSession) -> int:
@@ -263,3 +265,8 @@ async def events_between(
         .order_by(IssueEvent.id)
     )
     return [(i, e) for i, e in (await session.execute(stmt)).all()]
+
+
+async def supporters(session: AsyncSession, issue_id: int) -> list[Supporter]:
+    stmt = select(Supporter).where(Supporter.issue_id == issue_id).order_by(Supporter.id)
+    return list((await session.execute(stmt)).scalars())

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AccessToken, Lease
+from storage.models import AccessToken, Lease, Setting
 from storage.repos._sql import insert_for
 
 _NEVER = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -77,3 +77,14 @@ async def latest(session: AsyncSession, prefix: str) -> str | None:
     """The greatest lease name with this prefix (job periods sort as ISO timestamps)."""
     stmt = select(Lease.name).where(Lease.name.startswith(prefix)).order_by(Lease.name.desc()).limit(1)
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def setting(session: AsyncSession, key: str) -> str | None:
+    row = await session.get(Setting, key)
+    return row.value if row else None
+
+
+async def put_setting(session: AsyncSession, key: str, value: str) -> None:
+    """Insert unless another process did first (then theirs stands)."""
+    stmt = insert_for(session, Setting).values(key=key, value=value).on_conflict_do_nothing()
+    await session.execute(stmt)

@@ -1,0 +1,110 @@
+"""The admin web (/admin): server-rendered Chinese pages for conveners and admins."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from aiohttp import web
+
+from bot.admin import auth
+from bot.admin.scope import Scope, scope_of
+from bot.keys import CONFIG, SESSIONMAKER
+from bot.rules import LiveRules
+from storage import repos
+from storage.models import User
+
+HERE = Path(__file__).parent
+COOKIES = web.AppKey("admin_cookies", auth.Cookies)
+PAGES = web.AppKey("admin_pages", jinja2.Environment)
+USER = web.RequestKey("admin_user", User)
+SESSION = web.RequestKey("admin_session", auth.Session)
+PUBLIC = ("/admin/login", "/admin/static/")
+KEY_SETTING = "admin.cookie_key"
+
+
+def setup(app: web.Application) -> None:
+    from bot.admin.views import dashboard, issues, org, rules, users
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, enable_async=True
+    )
+    env.filters["local"] = _local
+    app[PAGES] = env
+    app[issues.RULES] = LiveRules()
+    app.cleanup_ctx.append(_cookie_key)
+    app.middlewares.append(guard)
+    app.router.add_get("/admin", lambda r: web.HTTPFound("/admin/issues"))
+    app.router.add_static("/admin/static", HERE / "static")
+    for module in (users, issues, rules, org, dashboard):
+        module.routes(app.router)
+
+
+def _local(when: Any) -> str:
+    from handlers.texts import LOCAL_TZ
+
+    return when.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if when else ""
+
+
+async def _cookie_key(app: web.Application) -> AsyncIterator[None]:
+    """One signing key for every process, made by whichever starts first."""
+    async with app[SESSIONMAKER].begin() as db:
+        await repos.shared.put_setting(db, KEY_SETTING, secrets.token_urlsafe(32))
+    async with app[SESSIONMAKER]() as db:
+        key = await repos.shared.setting(db, KEY_SETTING)
+    assert key is not None
+    app[COOKIES] = auth.Cookies(key, app[CONFIG].admin)
+    yield
+
+
+@web.middleware
+async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Every /admin page needs a signed-in user; every form needs its CSRF token."""
+    if not request.path.startswith("/admin"):
+        return await handler(request)
+    if request.path.startswith("/admin/static/"):
+        return await handler(request)
+    cookies = request.app[COOKIES]
+    session = cookies.read(request)
+    if request.method not in ("GET", "HEAD"):
+        is_form = request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
+        form = await request.post() if is_form else {}
+        given = request.headers.get(auth.CSRF_HEADER) or str(form.get(auth.CSRF_FIELD, ""))
+        if not auth.csrf_ok(session, given):
+            return web.Response(status=403, text=auth.CSRF_REFUSED, content_type="text/plain")
+    user = await _user(request, session)
+    request[SESSION] = session if session and (user or session.user_id is None) else auth.new_session()
+    if user is not None:
+        request[USER] = user
+    elif not request.path.startswith(PUBLIC):
+        return web.HTTPFound(f"/admin/login?next={request.path_qs}")
+    response = await handler(request)
+    cookies.write(response, request[SESSION])
+    return response
+
+
+async def _user(request: web.Request, session: auth.Session | None) -> User | None:
+    if session is None or session.user_id is None:
+        return None
+    async with request.app[SESSIONMAKER]() as db:
+        user = await repos.users.get(db, session.user_id)
+    if user is None or not user.active or user.session_epoch != session.epoch:
+        return None
+    return user
+
+
+async def scope(request: web.Request) -> Scope:
+    async with request.app[SESSIONMAKER]() as db:
+        return await scope_of(db, request[USER])
+
+
+async def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
+    html = (
+        await request.app[PAGES]
+        .get_template(template)
+        .render_async(user=request.get(USER), csrf=request[SESSION].csrf, path=request.path, **context)
+    )
+    return web.Response(text=html, status=status, content_type="text/html")

@@ -1,0 +1,34 @@
+"""What a web user may see and act on: an admin everything; a convener their building, or every
+building under their grid."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import repos
+from storage.models import User
+
+
+@dataclass(frozen=True)
+class Scope:
+    buildings: frozenset[int] | None  # None: all
+
+    def allows(self, building_id: int | None) -> bool:
+        return self.buildings is None or building_id in self.buildings
+
+
+async def scope_of(session: AsyncSession, user: User) -> Scope:
+    if user.role == "admin":
+        return Scope(None)
+    if user.building_id is not None:
+        return Scope(frozenset({user.building_id}))
+    grids = await repos.org.grids(session)
+    under = {user.grid_id}
+    grew = True
+    while grew:  # the grid and every grid below it
+        more = {g.id for g in grids if g.parent_id in under} - under
+        under |= more
+        grew = bool(more)
+    return Scope(frozenset(b.id for b in await repos.org.buildings(session) if b.grid_id in under))

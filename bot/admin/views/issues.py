@@ -1,0 +1,150 @@
+"""The issues board and one issue's page, with the committee's actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from aiohttp import web
+from multidict import MultiMapping
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.admin import USER, render, scope
+from bot.keys import CLOCK, SCHEDULER, SESSIONMAKER
+from bot.rules import LiveRules
+from handlers import issue_actions, lifecycle, texts
+from storage import repos
+from storage.models import OPEN_STATUSES, STATUSES, Issue
+from storage.repos.board import SORTS, BoardQuery
+
+RULES = web.AppKey("admin_rules", LiveRules)
+ACTIONS = ("accept", "progress", "resolve", "reject", "transfer", "escalate", "recategorise")
+
+
+def routes(router: web.UrlDispatcher) -> None:
+    router.add_get("/admin/issues", board)
+    router.add_get(r"/admin/issues/{number:\d+}", issue_page)
+    router.add_post(r"/admin/issues/{number:\d+}", act)
+
+
+def board_query(params: MultiMapping[str], within: Any) -> BoardQuery:
+    """The board's filters from a query string; anything unreadable is simply not applied."""
+
+    def number(key: str, default: int) -> int:
+        try:
+            return max(1, int(params.get(key, default)))
+        except ValueError:
+            return default
+
+    building = params.get("building", "")
+    status = params.get("status", "")
+    return BoardQuery(
+        status=status if status in (*STATUSES, "open") else "",
+        category=params.get("category", "")[:32],
+        building_id=int(building) if building.isdigit() else None,
+        urgent=params.get("urgent") == "1",
+        overdue=params.get("overdue") == "1",
+        text=params.get("q", "").strip()[:100],
+        sort=params.get("sort", "newest") if params.get("sort") in SORTS else "newest",
+        page=number("page", 1),
+        size=min(number("size", 25), 100),
+        within=within,
+    )
+
+
+async def categories(request: web.Request, db: AsyncSession) -> dict[str, str]:
+    engine = await request.app[RULES].engine(db)
+    return {c.id: c.name for c in engine.pack.categories}
+
+
+async def board(request: web.Request) -> web.Response:
+    where = await scope(request)
+    q = board_query(request.query, where.buildings)
+    async with request.app[SESSIONMAKER]() as db:
+        page = await repos.board.board(db, q, OPEN_STATUSES)
+        buildings = [b for b in await repos.org.buildings(db) if where.allows(b.id)]
+        names = await categories(request, db)
+    return await render(
+        request,
+        "issues.html",
+        page=page,
+        q=q,
+        buildings=buildings,
+        categories=names,
+        statuses=texts.STATUS_NAMES,
+        params={k: v for k, v in request.query.items() if k != "page"},
+    )
+
+
+async def _issue(request: web.Request, db: AsyncSession) -> Issue:
+    issue = await repos.issues.get(db, int(request.match_info["number"]))
+    if issue is None:
+        raise web.HTTPNotFound(text="没有这个编号的反映。")
+    if not (await scope(request)).allows(issue.building_id):
+        raise web.HTTPForbidden(text=f"#{issue.number} 不在您负责的楼宇范围内。")
+    return issue
+
+
+async def issue_page(request: web.Request) -> web.Response:
+    async with request.app[SESSIONMAKER]() as db:
+        issue = await _issue(request, db)
+        building = await repos.org.building(db, issue.building_id) if issue.building_id else None
+        events = await repos.issues.timeline(db, issue.id)
+        supporters = await repos.issues.supporters(db, issue.id)
+        names = await categories(request, db)
+    return await render(
+        request,
+        "issue.html",
+        issue=issue,
+        building=building,
+        events=events,
+        supporters=supporters,
+        categories=names,
+        status_names=texts.STATUS_NAMES,
+        event_names=texts.EVENT_NAMES,
+        allowed={a for a in ACTIONS if a == "recategorise" or issue.status in lifecycle.ACTIONS[a].allowed},
+        done=request.query.get("done", ""),
+        error=request.query.get("error", ""),
+    )
+
+
+async def act(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    action, note = str(form.get("action", "")), str(form.get("note", "")).strip()[:500]
+    if action not in ACTIONS:
+        raise web.HTTPBadRequest(text=f"未知操作 {action!r}；可用：{', '.join(ACTIONS)}")
+    app, user = request.app, request[USER]
+    actor, now = f"{user.name}（管理后台）", app[CLOCK].now()
+    number = int(request.match_info["number"])
+    try:
+        async with app[SESSIONMAKER].begin() as db:
+            issue = await _issue(request, db)
+            done = await _do(db, issue, action, note, actor, now, await categories(request, db))
+    except (issue_actions.Refused, lifecycle.IllegalTransition) as exc:
+        return web.HTTPFound(f"/admin/issues/{number}?" + urlencode({"error": exc.reply}))
+    if SCHEDULER in app:  # the people on the issue hear of it now, not at the next tick
+        app[SCHEDULER].wake_dispatch()
+    return web.HTTPFound(f"/admin/issues/{number}?" + urlencode({"done": done}))
+
+
+async def _do(
+    db: AsyncSession,
+    issue: Issue,
+    action: str,
+    note: str,
+    actor: str,
+    now: dt.datetime,
+    names: dict[str, str],
+) -> str:
+    category = names.get(issue.category, issue.category)
+    if action == "transfer":
+        return await issue_actions.transfer(db, issue, note, actor, now, category)
+    if action == "escalate":
+        return await issue_actions.escalate(db, issue, actor, now, category)
+    if action == "recategorise":
+        if note not in names:
+            raise issue_actions.Refused(f"没有分类「{note}」。")
+        await issue_actions.recategorise(db, issue, note, actor, now)
+        return f"#{issue.number} 已改为「{names[note]}」，并记为规则的标注样例。"
+    return await issue_actions.transition(db, issue, action, actor, now, note)

@@ -1,0 +1,93 @@
+"""The issues board: filtered, sorted, paged lists of issues with their supporter counts."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Building, Issue, Supporter
+from storage.repos.issues import IssueRow
+
+SORTS = ("newest", "oldest", "supporters")
+
+
+@dataclass(frozen=True)
+class BoardQuery:
+    status: str = ""  # a status, "open", or "" for all
+    category: str = ""
+    building_id: int | None = None
+    urgent: bool = False
+    overdue: bool = False
+    text: str = ""
+    sort: str = "newest"
+    page: int = 1
+    size: int = 25
+    # None: every building (an admin); otherwise only these (a convener's scope).
+    within: Collection[int] | None = None
+
+
+@dataclass(frozen=True)
+class BoardPage:
+    rows: list[IssueRow]
+    total: int
+    query: BoardQuery
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.query.size))
+
+
+def _supporters() -> Select[tuple[int, int]]:
+    return select(Supporter.issue_id, func.count(Supporter.id).label("n")).group_by(Supporter.issue_id)
+
+
+async def board(session: AsyncSession, q: BoardQuery, open_statuses: Collection[str]) -> BoardPage:
+    counts = _supporters().subquery()
+    stmt = (
+        select(Issue, Building.name, func.coalesce(counts.c.n, 0).label("n"))
+        .outerjoin(Building, Building.id == Issue.building_id)
+        .outerjoin(counts, counts.c.issue_id == Issue.id)
+    )
+    if q.status == "open":
+        stmt = stmt.where(Issue.status.in_(open_statuses))
+    elif q.status:
+        stmt = stmt.where(Issue.status == q.status)
+    if q.category:
+        stmt = stmt.where(Issue.category == q.category)
+    if q.building_id is not None:
+        stmt = stmt.where(Issue.building_id == q.building_id)
+    if q.within is not None:
+        stmt = stmt.where(Issue.building_id.in_(list(q.within)))
+    if q.urgent:
+        stmt = stmt.where(Issue.urgent.is_(True))
+    if q.overdue:
+        stmt = stmt.where(Issue.overdue > 0)
+    if q.text:
+        stmt = stmt.where(Issue.text.contains(q.text, autoescape=True))
+    total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    order = {
+        "oldest": (Issue.id.asc(),),
+        "supporters": (func.coalesce(counts.c.n, 0).desc(), Issue.id.asc()),
+    }.get(q.sort, (Issue.id.desc(),))
+    stmt = stmt.order_by(*order).limit(q.size).offset((max(q.page, 1) - 1) * q.size)
+    rows = [_row(issue, building, n) for issue, building, n in (await session.execute(stmt)).all()]
+    return BoardPage(rows, total, q)
+
+
+def _row(issue: Issue, building: str | None, supporters: int) -> IssueRow:
+    return IssueRow(
+        id=issue.id,
+        number=issue.number,
+        status=issue.status,
+        category=issue.category,
+        urgent=issue.urgent,
+        building=building,
+        text=issue.text,
+        supporters=supporters,
+        created_at=issue.created_at,
+        overdue=issue.overdue,
+        building_id=issue.building_id,
+    )
