@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from storage import repos
 from storage.models import User
 
 HERE = Path(__file__).parent
-COOKIES = web.AppKey("admin_cookies", auth.Cookies)
+COOKIES = web.AppKey("admin_cookies", "CookieKey")
 PAGES = web.AppKey("admin_pages", jinja2.Environment)
 USER = web.RequestKey("admin_user", User)
 SESSION = web.RequestKey("admin_session", auth.Session)
@@ -35,12 +34,16 @@ def setup(app: web.Application) -> None:
     env.filters["local"] = _local
     app[PAGES] = env
     app[issues.RULES] = LiveRules()
-    app.cleanup_ctx.append(_cookie_key)
+    app[COOKIES] = CookieKey()
     app.middlewares.append(guard)
-    app.router.add_get("/admin", lambda r: web.HTTPFound("/admin/issues"))
+    app.router.add_get("/admin", home)
     app.router.add_static("/admin/static", HERE / "static")
     for module in (users, issues, rules, org, dashboard):
         module.routes(app.router)
+
+
+async def home(request: web.Request) -> web.StreamResponse:
+    return web.HTTPFound("/admin/issues")
 
 
 def _local(when: Any) -> str:
@@ -49,15 +52,22 @@ def _local(when: Any) -> str:
     return when.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if when else ""
 
 
-async def _cookie_key(app: web.Application) -> AsyncIterator[None]:
-    """One signing key for every process, made by whichever starts first."""
-    async with app[SESSIONMAKER].begin() as db:
-        await repos.shared.put_setting(db, KEY_SETTING, secrets.token_urlsafe(32))
-    async with app[SESSIONMAKER]() as db:
-        key = await repos.shared.setting(db, KEY_SETTING)
-    assert key is not None
-    app[COOKIES] = auth.Cookies(key, app[CONFIG].admin)
-    yield
+class CookieKey:
+    """The cookie signer, keyed once from the database on the first admin request (not at start-up,
+    so that a database that is down stops only the admin web, not the callback)."""
+
+    def __init__(self) -> None:
+        self._cookies: auth.Cookies | None = None
+
+    async def cookies(self, app: web.Application) -> auth.Cookies:
+        if self._cookies is None:
+            async with app[SESSIONMAKER].begin() as db:  # one key for every process: the first one's
+                await repos.shared.put_setting(db, KEY_SETTING, secrets.token_urlsafe(32))
+            async with app[SESSIONMAKER]() as db:
+                key = await repos.shared.setting(db, KEY_SETTING)
+            assert key is not None
+            self._cookies = auth.Cookies(key, app[CONFIG].admin)
+        return self._cookies
 
 
 @web.middleware
@@ -67,7 +77,7 @@ async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
         return await handler(request)
     if request.path.startswith("/admin/static/"):
         return await handler(request)
-    cookies = request.app[COOKIES]
+    cookies = await request.app[COOKIES].cookies(request.app)
     session = cookies.read(request)
     if request.method not in ("GET", "HEAD"):
         is_form = request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
