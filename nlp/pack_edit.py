@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from nlp.normalize import normalize
 from nlp.pack import Category, Keyword, PackError, RulePack, dump_pack, parse_pack
+
+Edit = Callable[[RulePack], RulePack]
 
 
 def _category(pack: RulePack, cid: str) -> Category:

@@ -18,8 +18,9 @@ from bot.cli.common import Fail, get_config, run, session_scope
 from bot.clock import Clock
 from bot.config import Config
 from nlp import pack_edit
-from nlp.engine import Match, RulesEngine
+from nlp.engine import RulesEngine
 from nlp.evaluate import DataError, Example, Report, evaluate, read_labelled
+from nlp.explain import explain
 from nlp.pack import PackError, RulePack, dump_pack, parse_pack
 from nlp.segment import Segmenter
 from nlp.suggest import mine_pack, split
@@ -137,29 +138,17 @@ def _edit(pack_name: str | None, actor: str, action: str, edit: Callable[[RulePa
 def try_(text: str, pack_name: str | None) -> None:
     """Show how TEXT is tagged: tokens, matches, scores, winner, urgency and why."""
     pack = load_pack(get_config(), pack_name)
-    engine = RulesEngine(pack)
-    tagging = engine.tag(text)
-    tokens = Segmenter(pack.words()).tokens(text)
-    console.print(f"[bold]tokens[/]: {' / '.join(tokens)}")
+    e = explain(pack, text)
+    console.print(f"[bold]tokens[/]: {' / '.join(e.tokens)}")
     table = Table("category", "score", "matched words (weight)")
-    for cid in pack.category_ids:
-        matched = [_shown(m) for m in tagging.matches if m.category == cid]
-        score = tagging.scores.get(cid, 0.0)
-        if score or matched or cid in tagging.excluded:
-            note = f" [excluded by {tagging.excluded[cid]}]" if cid in tagging.excluded else ""
-            table.add_row(cid, f"{score:g}", " ".join(matched) + note)
+    for line in e.lines:
+        note = f" [excluded by {line.excluded_by}]" if line.excluded_by else ""
+        table.add_row(line.id, f"{line.score:g}", " ".join(line.matched) + note)
     console.print(table)
-    name = pack.category(tagging.primary).name
-    console.print(f"[bold]winner[/]: {tagging.primary} ({name}); tags: {', '.join(tagging.tags)}")
-    urgent = f"yes ({', '.join(tagging.urgent_words)})" if tagging.urgent else "no"
+    console.print(f"[bold]winner[/]: {e.winner} ({e.winner_name}); tags: {', '.join(e.tags)}")
+    urgent = f"yes ({', '.join(e.urgent_words)})" if e.urgent else "no"
     console.print(f"[bold]urgent[/]: {urgent}")
-    console.print(f"[bold]why[/]: {tagging.why}")
-
-
-def _shown(m: Match) -> str:
-    """A matched word and its weight; a synonym also names the keyword it counts as."""
-    word = m.word if m.word == m.keyword else f"{m.word}→{m.keyword}"
-    return f"{word}({m.weight:g})"
+    console.print(f"[bold]why[/]: {e.why}")
 
 
 @rules.command("import")

@@ -1,9 +1,164 @@
-"""TODO"""
+"""The rules editor (admins): categories and their words, add and remove, the live try-it box,
+import and export, the audit log, and how the active pack does on the labelled examples."""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+from urllib.parse import urlencode
+
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.admin import USER, render
+from bot.admin.views.issues import RULES
+from bot.keys import CLOCK, SESSIONMAKER
+from nlp import pack_edit
+from nlp.engine import RulesEngine
+from nlp.evaluate import score
+from nlp.explain import explain
+from nlp.pack import PackError, RulePack, dump_pack, parse_pack
+from storage import repos
+
+KINDS = ("keyword", "synonym", "exclude", "urgent")
+MAX_PACK = 512 * 1024
 
 
 def routes(router: web.UrlDispatcher) -> None:
-    pass
+    router.add_get("/admin/rules", page)
+    router.add_post("/admin/rules/try", try_it)
+    router.add_post("/admin/rules/words", add_word)
+    router.add_post("/admin/rules/words/remove", remove_word)
+    router.add_post("/admin/rules/import", import_pack)
+    router.add_get("/admin/rules/export", export_pack)
+
+
+def _admin_only(request: web.Request) -> None:
+    if request[USER].role != "admin":
+        raise web.HTTPForbidden(text="关键词规则只有管理员可以修改。")
+
+
+async def _engine(request: web.Request, db: AsyncSession) -> RulesEngine:
+    return await request.app[RULES].engine(db)
+
+
+async def page(request: web.Request) -> web.Response:
+    _admin_only(request)
+    async with request.app[SESSIONMAKER]() as db:
+        engine = await _engine(request, db)
+        audit = await repos.rules.audit(db, limit=30)
+        examples = await repos.rules.examples(db)
+    text = request.query.get("try", "").strip()[:500]
+    pairs = [(e.category, engine.tag(e.text).primary) for e in examples]
+    report = score(pairs, engine.pack.category_ids) if pairs else None
+    return await render(
+        request,
+        "rules.html",
+        pack=engine.pack,
+        audit=audit,
+        tried=text,
+        explained=await asyncio.to_thread(explain, engine.pack, text, engine) if text else None,
+        examples=len(examples),
+        report=report,
+        kinds=KINDS,
+        done=request.query.get("done", ""),
+        error=request.query.get("error", ""),
+    )
+
+
+async def try_it(request: web.Request) -> web.Response:
+    """The try-it box, as you type: the same explanation as `louwu rules try`."""
+    _admin_only(request)
+    try:
+        text = str((await request.json()).get("text", "")).strip()[:500]
+    except ValueError:
+        return web.json_response({"error": "expected JSON {text}"}, status=400)
+    async with request.app[SESSIONMAKER]() as db:
+        engine = await _engine(request, db)
+    explained = await asyncio.to_thread(explain, engine.pack, text, engine)
+    return web.json_response(explained.as_dict())
+
+
+def _back(**params: str) -> web.HTTPFound:
+    return web.HTTPFound("/admin/rules?" + urlencode(params))
+
+
+async def _edit(request: web.Request, action: str, change: pack_edit.Edit, done: str) -> web.StreamResponse:
+    """Apply one edit to the active pack: refused whole with the reason, or saved and audited."""
+    app = request.app
+    async with app[SESSIONMAKER].begin() as db:
+        pack = (await _engine(request, db)).pack
+        try:
+            changed = change(pack)
+        except PackError as exc:
+            return _back(error=exc.reason)
+        await _save(db, request, changed, action)
+    return _back(done=done)
+
+
+async def _save(db: AsyncSession, request: web.Request, pack: RulePack, action: str) -> None:
+    actor = f"{request[USER].name}（管理后台）"
+    await repos.rules.save(db, pack.name, dump_pack(pack), actor, action, request.app[CLOCK].now())
+
+
+async def add_word(request: web.Request) -> web.StreamResponse:
+    _admin_only(request)
+    form = await request.post()
+    cid, word, kind = (str(form.get(k, "")).strip() for k in ("category", "word", "kind"))
+    try:
+        weight = float(str(form.get("weight", "2") or "2"))
+    except ValueError:
+        return _back(error="权重要是数字，例如 2 或 0.5。")
+    target = str(form.get("synonym_of", "")).strip()
+    edits: dict[str, pack_edit.Edit] = {
+        "keyword": lambda p: pack_edit.add_keyword(p, cid, word, weight),
+        "synonym": lambda p: pack_edit.add_synonym(p, cid, word, target),
+        "exclude": lambda p: pack_edit.add_exclusion(p, cid, word),
+        "urgent": lambda p: pack_edit.add_urgency(p, word),
+    }
+    if kind not in edits:
+        return _back(error=f"未知的类型 {kind!r}。")
+    return await _edit(request, "add", edits[kind], f"已添加「{word}」，下一条消息起生效。")
+
+
+async def remove_word(request: web.Request) -> web.StreamResponse:
+    _admin_only(request)
+    form = await request.post()
+    cid, word = str(form.get("category", "")), str(form.get("word", ""))
+    change: pack_edit.Edit = lambda p: pack_edit.remove_word(p, cid or None, word)  # noqa: E731
+    return await _edit(request, "remove", change, f"已删除「{word}」，下一条消息起生效。")
+
+
+async def import_pack(request: web.Request) -> web.StreamResponse:
+    """A whole pack from a TOML file or the text box: accepted whole or refused with file and line."""
+    _admin_only(request)
+    form = await request.post()
+    upload = form.get("file")
+    body = upload.file.read(MAX_PACK + 1) if isinstance(upload, web.FileField) else str(form.get("toml", ""))
+    if len(body) > MAX_PACK:
+        return _back(error="规则包太大（超过 512 KB）。")
+    try:
+        text = body.decode("utf-8") if isinstance(body, bytes) else body
+        pack = parse_pack(text, getattr(upload, "filename", None) or "导入的规则包")
+    except (PackError, UnicodeDecodeError) as exc:
+        return _back(error=f"未导入，规则未变：{exc}")
+    name = str(form.get("name", "")).strip()
+    pack = dataclasses.replace(pack, name=name) if name else pack
+    activate = form.get("activate") == "1"
+    async with request.app[SESSIONMAKER].begin() as db:
+        actor = f"{request[USER].name}（管理后台）"
+        now = request.app[CLOCK].now()
+        await repos.rules.save(db, pack.name, dump_pack(pack), actor, "import", now, activate=activate)
+    state = "并已启用" if activate else "（未启用）"
+    return _back(done=f"已导入规则包 {pack.name}{state}：{len(pack.categories)} 个分类。")
+
+
+async def export_pack(request: web.Request) -> web.Response:
+    _admin_only(request)
+    async with request.app[SESSIONMAKER]() as db:
+        pack = (await _engine(request, db)).pack
+    return web.Response(
+        text=dump_pack(pack),
+        content_type="application/toml",
+        headers={"Content-Disposition": f'attachment; filename="{pack.name}.toml"'},
+    )
