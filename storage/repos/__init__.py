@@ -1,5 +1,5 @@
 """Repositories: functions over an AsyncSession that read and write models and never commit."""
 
-from storage.repos import board, inbound, issues, org, outbox, people, rules, shared, users
+from storage.repos import board, inbound, issues, org, outbox, people, rules, shared, stats, users
 
-__all__ = ["board", "inbound", "issues", "org", "outbox", "people", "rules", "shared", "users"]
+__all__ = ["board", "inbound", "issues", "org", "outbox", "people", "rules", "shared", "stats", "users"]

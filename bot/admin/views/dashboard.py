@@ -1,9 +1,98 @@
-"""TODO"""
+"""The dashboard: issues per category per week, open against resolved, time to accept and to resolve,
+satisfaction, the topics most people raised, and what is overdue; as charts, within the user's scope."""
 
 from __future__ import annotations
 
+import datetime as dt
+import statistics
+from collections import Counter
+
 from aiohttp import web
+
+from bot.admin import charts, render, scope
+from bot.admin.views.issues import categories
+from bot.keys import CLOCK, SESSIONMAKER
+from handlers.texts import LOCAL_TZ
+from storage import repos
+from storage.models import OPEN_STATUSES
+from storage.repos.board import BoardQuery
+from storage.repos.stats import IssueFacts
+
+WEEKS = 12
+RATING_COLORS = ("#07c160", "#e3a008", "#e02424")
 
 
 def routes(router: web.UrlDispatcher) -> None:
-    pass
+    router.add_get("/admin/dashboard", page)
+
+
+def week_of(when: dt.datetime) -> dt.date:
+    day = when.astimezone(LOCAL_TZ).date()
+    return day - dt.timedelta(days=day.weekday())
+
+
+async def page(request: web.Request) -> web.Response:
+    where = await scope(request)
+    now = request.app[CLOCK].now()
+    weeks = [week_of(now) - dt.timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
+    since = dt.datetime.combine(weeks[0], dt.time(), LOCAL_TZ)
+    async with request.app[SESSIONMAKER]() as db:
+        facts = await repos.stats.facts(db, since, where.buildings)
+        names = await categories(request, db)
+        top = await repos.board.board(
+            db, BoardQuery(status="open", sort="supporters", size=5, within=where.buildings), OPEN_STATUSES
+        )
+    labels = [f"{w.month}/{w.day}" for w in weeks]
+    used = [c for c in names if any(f.category == c for f in facts)]
+    return await render(
+        request,
+        "dashboard.html",
+        total=len(facts),
+        open_now=sum(f.status in OPEN_STATUSES for f in facts),
+        overdue=sum(f.status in OPEN_STATUSES and f.overdue > 0 for f in facts),
+        per_week=charts.stacked_bars(labels, per_week(facts, weeks, used), "每周反映数（按分类）"),
+        legend=charts.legend([names[c] for c in used]),
+        flow=charts.lines(labels, open_vs_resolved(facts, weeks, now), "每周末未办结与累计办结"),
+        accept=charts.hbars(medians(facts, names, "accept"), "受理用时中位数"),
+        resolve=charts.hbars(medians(facts, names, "resolve"), "办结用时中位数"),
+        ratings=charts.hbars(satisfaction(facts), "满意度", RATING_COLORS),
+        top=top.rows,
+        names=names,
+    )
+
+
+def per_week(facts: list[IssueFacts], weeks: list[dt.date], used: list[str]) -> dict[str, list[int]]:
+    counts = Counter((f.category, week_of(f.created_at)) for f in facts)
+    return {c: [counts[(c, w)] for w in weeks] for c in used}
+
+
+def open_vs_resolved(facts: list[IssueFacts], weeks: list[dt.date], now: dt.datetime) -> dict[str, list[int]]:
+    ends = [min(dt.datetime.combine(w + dt.timedelta(days=7), dt.time(), LOCAL_TZ), now) for w in weeks]
+    open_at = [
+        sum(f.created_at < e and (f.resolved_at is None or f.resolved_at >= e) for f in facts) for e in ends
+    ]
+    done_by = [sum(f.resolved_at is not None and f.resolved_at < e for f in facts) for e in ends]
+    return {"未办结": open_at, "累计办结": done_by}
+
+
+def medians(facts: list[IssueFacts], names: dict[str, str], stage: str) -> list[tuple[str, float, str]]:
+    hours: dict[str, list[float]] = {}
+    for f in facts:
+        end = f.accepted_at if stage == "accept" else f.resolved_at
+        if end is not None:
+            hours.setdefault(f.category, []).append((end - f.created_at).total_seconds() / 3600)
+    rows = []
+    for cid, values in sorted(hours.items()):
+        m = statistics.median(values)
+        shown = f"{m:.1f} 小时" if m < 48 else f"{m / 24:.1f} 天"
+        rows.append((names.get(cid, cid), m, f"{shown}（{len(values)} 件）"))
+    return rows
+
+
+def satisfaction(facts: list[IssueFacts]) -> list[tuple[str, float, str]]:
+    counts = Counter(f.rating for f in facts if f.rating)
+    rated = sum(counts.values()) or 1
+    return [
+        (name, counts[n], f"{counts[n]} 件（{100 * counts[n] / rated:.0f}%）")
+        for n, name in ((1, "满意"), (2, "基本满意"), (3, "不满意"))
+    ]
