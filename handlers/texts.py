@@ -39,6 +39,14 @@ STATUS_NAMES = {
     "rejected": "不予受理",
     "withdrawn": "已撤回",
 }
+ROLE_NAMES = {
+    "reporter": "上班族",
+    "convener": "楼务会召集人",
+    "member": "楼务会成员",
+    "grid_leader": "网格长",
+    "service_team": "首席服务团队",
+    "admin": "管理员",
+}
 EVENT_NAMES = {
     "created": "提交反映",
     "routed": "转交",

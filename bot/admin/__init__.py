@@ -43,7 +43,7 @@ def setup(app: web.Application) -> None:
 
 
 async def home(request: web.Request) -> web.StreamResponse:
-    return web.HTTPFound("/admin/issues")
+    raise web.HTTPFound("/admin/issues")
 
 
 def _local(when: Any) -> str:
@@ -90,8 +90,12 @@ async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
     if user is not None:
         request[USER] = user
     elif not request.path.startswith(PUBLIC):
-        return web.HTTPFound(f"/admin/login?next={request.path_qs}")
-    response = await handler(request)
+        raise web.HTTPFound(f"/admin/login?next={request.path_qs}")
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:  # redirects after a form are raised; they carry the cookie too
+        cookies.write(exc, request[SESSION])
+        raise
     cookies.write(response, request[SESSION])
     return response
 

@@ -6,16 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.texts import ROLE_NAMES
 from storage import repos
 
-ROLE_NAMES = {
-    "reporter": "上班族",
-    "convener": "楼务会召集人",
-    "member": "楼务会成员",
-    "grid_leader": "网格长",
-    "service_team": "首席服务团队",
-    "admin": "管理员",
-}
 REPORTERS = (("o_sim_wang", "小王"), ("o_sim_li", "小李"), ("o_sim_zhang", "小张"))
 
 

@@ -116,3 +116,12 @@ async def grid_chain(session: AsyncSession, grid_id: int | None) -> list[Grid]:
 
 async def grids(session: AsyncSession) -> list[Grid]:
     return list((await session.execute(select(Grid).order_by(Grid.id))).scalars())
+
+
+async def all_buildings(session: AsyncSession) -> list[Building]:
+    """Disabled ones too (the admin web lists them)."""
+    return list((await session.execute(select(Building).order_by(Building.id))).scalars())
+
+
+async def all_members(session: AsyncSession) -> list[Member]:
+    return list((await session.execute(select(Member).order_by(Member.id))).scalars())

@@ -122,10 +122,10 @@ async def act(request: web.Request) -> web.StreamResponse:
             issue = await _issue(request, db)
             done = await _do(db, issue, action, note, actor, now, await categories(request, db))
     except (issue_actions.Refused, lifecycle.IllegalTransition) as exc:
-        return web.HTTPFound(f"/admin/issues/{number}?" + urlencode({"error": exc.reply}))
+        raise web.HTTPFound(f"/admin/issues/{number}?" + urlencode({"error": exc.reply})) from None
     if SCHEDULER in app:  # the people on the issue hear of it now, not at the next tick
         app[SCHEDULER].wake_dispatch()
-    return web.HTTPFound(f"/admin/issues/{number}?" + urlencode({"done": done}))
+    raise web.HTTPFound(f"/admin/issues/{number}?" + urlencode({"done": done}))
 
 
 async def _do(

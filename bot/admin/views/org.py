@@ -1,9 +1,123 @@
-"""TODO"""
+"""Grids, buildings (with their QR codes) and members: list, add, edit, disable (admins)."""
 
 from __future__ import annotations
 
+import asyncio
+from urllib.parse import urlencode
+
 from aiohttp import web
+from multidict import MultiMapping
+
+from bot.admin import USER, render
+from bot.keys import SESSIONMAKER
+from bot.qrcodes import png
+from handlers.texts import ROLE_NAMES
+from storage import repos
+from storage.models import MEMBER_ROLES
 
 
 def routes(router: web.UrlDispatcher) -> None:
-    pass
+    router.add_get("/admin/org", page)
+    router.add_post("/admin/org/buildings", save_building)
+    router.add_post("/admin/org/members", save_member)
+    router.add_post(r"/admin/org/members/{id:\d+}/disable", disable_member)
+    router.add_post("/admin/org/buildings/{code}/disable", disable_building)
+    router.add_get("/admin/org/qr/{code}.png", qr_image)
+
+
+def _admin_only(request: web.Request) -> None:
+    if request[USER].role != "admin":
+        raise web.HTTPForbidden(text="楼宇和成员只有管理员可以修改。")
+
+
+def _back(**params: str) -> web.HTTPFound:
+    return web.HTTPFound("/admin/org?" + urlencode(params))
+
+
+def _words(form: MultiMapping[str | object], key: str) -> list[str]:
+    raw = str(form.get(key, "")).replace("，", ",").replace("、", ",")
+    return [w.strip() for w in raw.split(",") if w.strip()]
+
+
+async def page(request: web.Request) -> web.Response:
+    _admin_only(request)
+    async with request.app[SESSIONMAKER]() as db:
+        grids = await repos.org.grids(db)
+        buildings = await repos.org.all_buildings(db)
+        members = await repos.org.all_members(db)
+    return await render(
+        request,
+        "org.html",
+        grids=grids,
+        grid_names={g.id: g.name for g in grids},
+        buildings=buildings,
+        building_names={b.id: b.name for b in buildings},
+        members=members,
+        roles={r: ROLE_NAMES.get(r, r) for r in MEMBER_ROLES},
+        done=request.query.get("done", ""),
+        error=request.query.get("error", ""),
+    )
+
+
+async def save_building(request: web.Request) -> web.StreamResponse:
+    _admin_only(request)
+    form = await request.post()
+    code, name = str(form.get("code", "")).strip(), str(form.get("name", "")).strip()
+    grid = str(form.get("grid", ""))
+    if not code or not name:
+        raise _back(error="楼宇要有代码和名称。")
+    async with request.app[SESSIONMAKER].begin() as db:
+        b, _ = await repos.org.upsert_building(
+            db, code, name, _words(form, "aliases"), int(grid) if grid.isdigit() else None,
+            str(form.get("duty_phone", "")).strip() or None,
+        )  # fmt: skip
+        b.active = True
+    raise _back(done=f"已保存楼宇「{name}」。")
+
+
+async def save_member(request: web.Request) -> web.StreamResponse:
+    _admin_only(request)
+    form = await request.post()
+    openid, name, role = (str(form.get(k, "")).strip() for k in ("openid", "name", "role"))
+    if not openid or not name or role not in MEMBER_ROLES:
+        raise _back(error="成员要有 openid、姓名和角色。")
+    where = str(form.get("where", ""))  # "b:ID" or "g:ID"
+    kind, _, ident = where.partition(":")
+    building_id = int(ident) if kind == "b" and ident.isdigit() else None
+    grid_id = int(ident) if kind == "g" and ident.isdigit() else None
+    if building_id is None and grid_id is None:
+        raise _back(error="请选择成员所属的楼宇或网格。")
+    async with request.app[SESSIONMAKER].begin() as db:
+        m, _ = await repos.org.upsert_member(
+            db, openid, name, role, building_id, grid_id, _words(form, "categories")
+        )
+        m.active = True
+    raise _back(done=f"已保存成员「{name}」。")
+
+
+async def disable_member(request: web.Request) -> web.StreamResponse:
+    _admin_only(request)
+    async with request.app[SESSIONMAKER].begin() as db:
+        m = await repos.org.member(db, int(request.match_info["id"]))
+        if m is None:
+            raise web.HTTPNotFound(text="没有这个成员。")
+        m.active = False
+    raise _back(done=f"已停用成员「{m.name}」：不再收到提醒，也不能办理。")
+
+
+async def disable_building(request: web.Request) -> web.StreamResponse:
+    _admin_only(request)
+    async with request.app[SESSIONMAKER].begin() as db:
+        b = await repos.org.building_by_code(db, request.match_info["code"])
+        if b is None:
+            raise web.HTTPNotFound(text="没有这栋楼宇。")
+        b.active = False
+    raise _back(done=f"已停用楼宇「{b.name}」：已有的反映保留。")
+
+
+async def qr_image(request: web.Request) -> web.Response:
+    async with request.app[SESSIONMAKER]() as db:
+        b = await repos.org.building_by_code(db, request.match_info["code"])
+    if b is None or not b.qr_url:
+        raise web.HTTPNotFound(text=f"还没有二维码：运行 louwu buildings qrcode {request.match_info['code']}")
+    return web.Response(body=await asyncio.to_thread(png, b.qr_url, 5), content_type="image/png")

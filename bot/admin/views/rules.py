@@ -91,14 +91,17 @@ async def _edit(request: web.Request, action: str, change: pack_edit.Edit, done:
         try:
             changed = change(pack)
         except PackError as exc:
-            return _back(error=exc.reason)
+            raise _back(error=exc.reason) from None
         await _save(db, request, changed, action)
-    return _back(done=done)
+    raise _back(done=done)
 
 
 async def _save(db: AsyncSession, request: web.Request, pack: RulePack, action: str) -> None:
     actor = f"{request[USER].name}（管理后台）"
-    await repos.rules.save(db, pack.name, dump_pack(pack), actor, action, request.app[CLOCK].now())
+    # Editing the built-in default of a database that has no pack yet stores it as the active one.
+    first = await repos.rules.active(db) is None
+    now = request.app[CLOCK].now()
+    await repos.rules.save(db, pack.name, dump_pack(pack), actor, action, now, activate=first)
 
 
 async def add_word(request: web.Request) -> web.StreamResponse:
@@ -108,7 +111,7 @@ async def add_word(request: web.Request) -> web.StreamResponse:
     try:
         weight = float(str(form.get("weight", "2") or "2"))
     except ValueError:
-        return _back(error="权重要是数字，例如 2 或 0.5。")
+        raise _back(error="权重要是数字，例如 2 或 0.5。") from None
     target = str(form.get("synonym_of", "")).strip()
     edits: dict[str, pack_edit.Edit] = {
         "keyword": lambda p: pack_edit.add_keyword(p, cid, word, weight),
@@ -117,7 +120,7 @@ async def add_word(request: web.Request) -> web.StreamResponse:
         "urgent": lambda p: pack_edit.add_urgency(p, word),
     }
     if kind not in edits:
-        return _back(error=f"未知的类型 {kind!r}。")
+        raise _back(error=f"未知的类型 {kind!r}。")
     return await _edit(request, "add", edits[kind], f"已添加「{word}」，下一条消息起生效。")
 
 
@@ -136,12 +139,12 @@ async def import_pack(request: web.Request) -> web.StreamResponse:
     upload = form.get("file")
     body = upload.file.read(MAX_PACK + 1) if isinstance(upload, web.FileField) else str(form.get("toml", ""))
     if len(body) > MAX_PACK:
-        return _back(error="规则包太大（超过 512 KB）。")
+        raise _back(error="规则包太大（超过 512 KB）。")
     try:
         text = body.decode("utf-8") if isinstance(body, bytes) else body
         pack = parse_pack(text, getattr(upload, "filename", None) or "导入的规则包")
     except (PackError, UnicodeDecodeError) as exc:
-        return _back(error=f"未导入，规则未变：{exc}")
+        raise _back(error=f"未导入，规则未变：{exc}") from None
     name = str(form.get("name", "")).strip()
     pack = dataclasses.replace(pack, name=name) if name else pack
     activate = form.get("activate") == "1"
@@ -150,7 +153,7 @@ async def import_pack(request: web.Request) -> web.StreamResponse:
         now = request.app[CLOCK].now()
         await repos.rules.save(db, pack.name, dump_pack(pack), actor, "import", now, activate=activate)
     state = "并已启用" if activate else "（未启用）"
-    return _back(done=f"已导入规则包 {pack.name}{state}：{len(pack.categories)} 个分类。")
+    raise _back(done=f"已导入规则包 {pack.name}{state}：{len(pack.categories)} 个分类。")
 
 
 async def export_pack(request: web.Request) -> web.Response:

@@ -37,9 +37,9 @@ async def login(request: web.Request) -> web.StreamResponse:
     if refused:
         return await render(request, "login.html", status=401, error=refused, next=target, name=name)
     request[SESSION] = auth.new_session(user)  # a fresh CSRF token too
-    return web.HTTPFound(target)
+    raise web.HTTPFound(target)
 
 
 async def logout(request: web.Request) -> web.StreamResponse:
     request[SESSION] = auth.new_session()
-    return web.HTTPFound("/admin/login")
+    raise web.HTTPFound("/admin/login")
