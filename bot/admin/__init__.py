@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -11,18 +10,19 @@ from aiohttp import web
 
 from bot.admin import auth
 from bot.admin.scope import Scope, scope_of
-from bot.keys import CONFIG, SESSIONMAKER
+from bot.keys import SESSIONMAKER
 from bot.rules import LiveRules
 from storage import repos
+from storage.errors import is_unavailable
 from storage.models import User
 
 HERE = Path(__file__).parent
-COOKIES = web.AppKey("admin_cookies", "CookieKey")
+COOKIES = web.AppKey("admin_cookies", auth.CookieKey)
 PAGES = web.AppKey("admin_pages", jinja2.Environment)
 USER = web.RequestKey("admin_user", User)
 SESSION = web.RequestKey("admin_session", auth.Session)
 PUBLIC = ("/admin/login", "/admin/static/")
-KEY_SETTING = "admin.cookie_key"
+DB_DOWN = "数据库暂时连不上，请稍后刷新；微信消息照常收存。(database unavailable: check [database] url)"
 
 
 def setup(app: web.Application) -> None:
@@ -34,7 +34,7 @@ def setup(app: web.Application) -> None:
     env.filters["local"] = _local
     app[PAGES] = env
     app[issues.RULES] = LiveRules()
-    app[COOKIES] = CookieKey()
+    app[COOKIES] = auth.CookieKey()
     app.middlewares.append(guard)
     app.router.add_get("/admin", home)
     app.router.add_static("/admin/static", HERE / "static")
@@ -52,24 +52,6 @@ def _local(when: Any) -> str:
     return when.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if when else ""
 
 
-class CookieKey:
-    """The cookie signer, keyed once from the database on the first admin request (not at start-up,
-    so that a database that is down stops only the admin web, not the callback)."""
-
-    def __init__(self) -> None:
-        self._cookies: auth.Cookies | None = None
-
-    async def cookies(self, app: web.Application) -> auth.Cookies:
-        if self._cookies is None:
-            async with app[SESSIONMAKER].begin() as db:  # one key for every process: the first one's
-                await repos.shared.put_setting(db, KEY_SETTING, secrets.token_urlsafe(32))
-            async with app[SESSIONMAKER]() as db:
-                key = await repos.shared.setting(db, KEY_SETTING)
-            assert key is not None
-            self._cookies = auth.Cookies(key, app[CONFIG].admin)
-        return self._cookies
-
-
 @web.middleware
 async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
     """Every /admin page needs a signed-in user; every form needs its CSRF token."""
@@ -77,15 +59,20 @@ async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
         return await handler(request)
     if request.path.startswith("/admin/static/"):
         return await handler(request)
-    cookies = await request.app[COOKIES].cookies(request.app)
-    session = cookies.read(request)
+    try:
+        cookies = await request.app[COOKIES].cookies(request.app)
+        session = cookies.read(request)
+        user = await _user(request, session)
+    except Exception as exc:
+        if not is_unavailable(exc):
+            raise
+        return web.Response(status=503, text=DB_DOWN, content_type="text/plain")
     if request.method not in ("GET", "HEAD"):
         is_form = request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
         form = await request.post() if is_form else {}
         given = request.headers.get(auth.CSRF_HEADER) or str(form.get(auth.CSRF_FIELD, ""))
         if not auth.csrf_ok(session, given):
             return web.Response(status=403, text=auth.CSRF_REFUSED, content_type="text/plain")
-    user = await _user(request, session)
     request[SESSION] = session if session and (user or session.user_id is None) else auth.new_session()
     if user is not None:
         request[USER] = user

@@ -18,10 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import passwords
 from bot.config import AdminConfig
+from bot.keys import CONFIG, SESSIONMAKER
 from storage import repos
 from storage.models import User
 
 COOKIE = "louwu_admin"
+KEY_SETTING = "admin.cookie_key"
 CSRF_FIELD = "_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_REFUSED = "表单已过期或来源不明（缺少有效的 CSRF 令牌）：请刷新页面后再提交一次。"
@@ -95,3 +97,21 @@ async def login(db: AsyncSession, name: str, password: str, now: dt.datetime, co
         raise LoginRefused("用户名或密码不对。")
     user.failed_logins, user.locked_until = 0, None
     return user
+
+
+class CookieKey:
+    """The cookie signer, keyed once from the database on the first admin request (not at start-up,
+    so that a database that is down stops only the admin web, not the callback)."""
+
+    def __init__(self) -> None:
+        self._cookies: Cookies | None = None
+
+    async def cookies(self, app: web.Application) -> Cookies:
+        if self._cookies is None:
+            async with app[SESSIONMAKER].begin() as db:  # one key for every process: the first one's
+                await repos.shared.put_setting(db, KEY_SETTING, secrets.token_urlsafe(32))
+            async with app[SESSIONMAKER]() as db:
+                key = await repos.shared.setting(db, KEY_SETTING)
+            assert key is not None
+            self._cookies = Cookies(key, app[CONFIG].admin)
+        return self._cookies

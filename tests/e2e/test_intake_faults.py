@@ -27,6 +27,8 @@ async def test_database_unreachable_answers_503_so_wechat_retries(aiohttp_client
     assert "Traceback" not in answer.body
     health = await client.get("/healthz")
     assert health.status == 503
+    admin = await client.get("/admin/issues")
+    assert admin.status == 503 and "数据库" in await admin.text()
     await client.close()
     # aiosqlite's thread for a connection that never opened may outlive the test's event loop.
     for thread in threading.enumerate():
