@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import admin
+from bot.api import v1 as api_v1
 from bot.clock import Clock, OffsetClock
 from bot.config import Config
 from bot.intake import Intake
@@ -60,6 +61,7 @@ def create_app(config: Config, clock: Clock | None = None, router: Router | None
         app[ENCRYPTER] = ReplyEncrypter(wx.token, wx.encoding_aes_key, wx.app_id)
     app.cleanup_ctx.append(_database)
     admin.setup(app)
+    api_v1.setup(app)
     if config.simulator.enabled:
         simulator.setup(app)  # before the outbound client, which it points at its fake of WeChat's API
     app.cleanup_ctx.append(_outbound)

@@ -12,6 +12,7 @@ from storage import repos
 from storage.models import Issue, Member
 
 NOTE_EXAMPLES = {"进展": "已联系物业", "办结": "新食堂已开业", "转派": "物业经理", "驳回": "不属于楼务范围"}
+BY_NAME = ("accept", "progress", "resolve", "reject", "transfer", "escalate", "recategorise")
 NEEDS_NOTE = {"progress": "进展", "resolve": "办结", "reject": "驳回"}
 
 
@@ -95,3 +96,26 @@ async def recategorise(
     issue.category, issue.updated_at = category, now
     await repos.issues.add_event(session, issue.id, "recategorised", actor, f"{was} → {category}", now)
     await repos.rules.add_example(session, issue.text, category, was, issue.id, actor, now)
+
+
+async def perform(
+    db: AsyncSession,
+    issue: Issue,
+    action: str,
+    note: str,
+    actor: str,
+    now: dt.datetime,
+    names: dict[str, str],
+) -> str:
+    """One action by its name, as the web and the API send it; Refused or IllegalTransition if not."""
+    category = names.get(issue.category, issue.category)
+    if action == "transfer":
+        return await transfer(db, issue, note, actor, now, category)
+    if action == "escalate":
+        return await escalate(db, issue, actor, now, category)
+    if action == "recategorise":
+        if note not in names:
+            raise Refused(f"没有分类「{note}」。")
+        await recategorise(db, issue, note, actor, now)
+        return f"#{issue.number} 已改为「{names[note]}」，并记为规则的标注样例。"
+    return await transition(db, issue, action, actor, now, note)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
+
 import click
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import passwords
+from bot.api.auth import api_token_hash
 from bot.cli.common import Fail, get_config, run, session_scope
 from bot.clock import Clock
 from storage import repos
@@ -100,3 +103,17 @@ async def list_() -> None:
     for u in rows:
         state = "active" if u.active else "disabled"
         click.echo(f"{u.name:<16} {u.role:<9} {state}")
+
+
+@users.command()
+@click.argument("name")
+@click.option("--label", default="integration", show_default=True, help="What the token is for.")
+@run
+async def token(name: str, label: str) -> None:
+    """Make an API token acting with NAME's rights (shown once; only its SHA-256 is kept)."""
+    value = secrets.token_urlsafe(32)
+    async with session_scope(get_config()) as session:
+        user = await _user(session, name)
+        await repos.users.add_token(session, user, label, api_token_hash(value), Clock().now())
+    click.echo(f"API token for {name} ({label}), shown once: {value}")
+    click.echo("use it as: Authorization: Bearer <token>")

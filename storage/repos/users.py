@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import User
+from storage.models import ApiToken, User
 
 
 async def by_name(session: AsyncSession, name: str) -> User | None:
@@ -57,3 +57,17 @@ def set_password(user: User, password_hash: str) -> None:
 def disable(user: User) -> None:
     user.active = False
     user.session_epoch += 1
+
+
+async def add_token(session: AsyncSession, user: User, name: str, token_hash: str, now: dt.datetime) -> None:
+    session.add(ApiToken(user_id=user.id, name=name, token_hash=token_hash, active=True, created_at=now))
+
+
+async def by_token(session: AsyncSession, token_hash: str) -> User | None:
+    """The active user an active API token belongs to."""
+    stmt = (
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == token_hash, ApiToken.active.is_(True), User.active.is_(True))
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()

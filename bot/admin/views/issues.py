@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,7 +18,7 @@ from storage.models import OPEN_STATUSES, STATUSES, Issue
 from storage.repos.board import SORTS, BoardQuery
 
 RULES = web.AppKey("admin_rules", LiveRules)
-ACTIONS = ("accept", "progress", "resolve", "reject", "transfer", "escalate", "recategorise")
+ACTIONS = issue_actions.BY_NAME
 
 
 def routes(router: web.UrlDispatcher) -> None:
@@ -120,31 +119,10 @@ async def act(request: web.Request) -> web.StreamResponse:
     try:
         async with app[SESSIONMAKER].begin() as db:
             issue = await _issue(request, db)
-            done = await _do(db, issue, action, note, actor, now, await categories(request, db))
+            names = await categories(request, db)
+            done = await issue_actions.perform(db, issue, action, note, actor, now, names)
     except (issue_actions.Refused, lifecycle.IllegalTransition) as exc:
         raise web.HTTPFound(f"/admin/issues/{number}?" + urlencode({"error": exc.reply})) from None
     if SCHEDULER in app:  # the people on the issue hear of it now, not at the next tick
         app[SCHEDULER].wake_dispatch()
     raise web.HTTPFound(f"/admin/issues/{number}?" + urlencode({"done": done}))
-
-
-async def _do(
-    db: AsyncSession,
-    issue: Issue,
-    action: str,
-    note: str,
-    actor: str,
-    now: dt.datetime,
-    names: dict[str, str],
-) -> str:
-    category = names.get(issue.category, issue.category)
-    if action == "transfer":
-        return await issue_actions.transfer(db, issue, note, actor, now, category)
-    if action == "escalate":
-        return await issue_actions.escalate(db, issue, actor, now, category)
-    if action == "recategorise":
-        if note not in names:
-            raise issue_actions.Refused(f"没有分类「{note}」。")
-        await issue_actions.recategorise(db, issue, note, actor, now)
-        return f"#{issue.number} 已改为「{names[note]}」，并记为规则的标注样例。"
-    return await issue_actions.transition(db, issue, action, actor, now, note)

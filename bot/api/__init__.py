@@ -1,0 +1,1 @@
+"""The JSON API v1 for integrations: issues, rules, buildings; token auth; an OpenAPI document."""

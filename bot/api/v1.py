@@ -1,0 +1,177 @@
+"""/api/v1: issues (list, one, actions), rules (the active pack, try), buildings; each request acts
+with the rights of its token's user (a convener's scope limits what they see and do)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from aiohttp import web
+
+from bot.admin.scope import scope_of
+from bot.admin.views.issues import RULES, board_query
+from bot.api.auth import api_user, problem
+from bot.api.openapi import document
+from bot.keys import CLOCK, SCHEDULER, SESSIONMAKER
+from handlers import issue_actions, lifecycle
+from nlp.explain import explain
+from storage import repos
+from storage.models import OPEN_STATUSES, Issue
+from storage.repos.issues import IssueRow
+
+MAX_TEXT = 500
+
+
+def setup(app: web.Application) -> None:
+    r = app.router
+    r.add_get("/api/v1/openapi.json", openapi)
+    r.add_get("/api/v1/issues", list_issues)
+    r.add_get(r"/api/v1/issues/{number:\d+}", get_issue)
+    r.add_post(r"/api/v1/issues/{number:\d+}/actions", act)
+    r.add_get("/api/v1/rules", rules)
+    r.add_post("/api/v1/rules/try", try_rules)
+    r.add_get("/api/v1/buildings", buildings)
+
+
+async def openapi(request: web.Request) -> web.Response:
+    return web.json_response(document())
+
+
+def _row(r: IssueRow) -> dict[str, Any]:
+    return {
+        "number": r.number,
+        "status": r.status,
+        "category": r.category,
+        "urgent": r.urgent,
+        "overdue": r.overdue > 0,
+        "building": r.building,
+        "text": r.text,
+        "people": r.supporters + 1,
+        "created_at": r.created_at.isoformat(),
+    }
+
+
+async def list_issues(request: web.Request) -> web.Response:
+    user = await api_user(request)
+    async with request.app[SESSIONMAKER]() as db:
+        where = await scope_of(db, user)
+        page = await repos.board.board(db, board_query(request.query, where.buildings), OPEN_STATUSES)
+    items = [_row(r) for r in page.rows]
+    return web.json_response(
+        {"items": items, "total": page.total, "page": page.query.page, "pages": page.pages}
+    )
+
+
+async def _issue(request: web.Request, db: Any) -> Issue:
+    user = await api_user(request)
+    number = int(request.match_info["number"])
+    issue = await repos.issues.get(db, number) if number < 2**62 else None
+    if issue is None or not (await scope_of(db, user)).allows(issue.building_id):
+        # Out of scope reads as absent: a token does not learn which numbers exist elsewhere.
+        raise web.HTTPNotFound(
+            text=json.dumps({"error": f"no issue #{number}"}), content_type="application/json"
+        )
+    return issue
+
+
+async def get_issue(request: web.Request) -> web.Response:
+    async with request.app[SESSIONMAKER]() as db:
+        issue = await _issue(request, db)
+        building = await repos.org.building(db, issue.building_id) if issue.building_id else None
+        events = await repos.issues.timeline(db, issue.id)
+        people = await repos.issues.supporter_count(db, issue.id) + 1
+    return web.json_response(
+        {
+            "number": issue.number,
+            "status": issue.status,
+            "category": issue.category,
+            "urgent": issue.urgent,
+            "overdue": issue.overdue > 0,
+            "building": building.name if building else None,
+            "text": issue.text,
+            "people": people,
+            "rating": issue.rating,
+            "created_at": issue.created_at.isoformat(),
+            "timeline": [
+                {"kind": e.kind, "actor": e.actor, "note": e.note, "at": e.created_at.isoformat()}
+                for e in events
+            ],
+        }
+    )
+
+
+async def _json(request: web.Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        body = None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(text='{"error": "expected a JSON object"}', content_type="application/json")
+    return body
+
+
+async def act(request: web.Request) -> web.Response:
+    app = request.app
+    user = await api_user(request)
+    body = await _json(request)
+    action, note = body.get("action"), body.get("note", "")
+    if action not in issue_actions.BY_NAME or not isinstance(note, str):
+        return problem(400, f"action: one of {', '.join(issue_actions.BY_NAME)}; note: a string")
+    try:
+        async with app[SESSIONMAKER].begin() as db:
+            issue = await _issue(request, db)
+            names = {c.id: c.name for c in (await app[RULES].engine(db)).pack.categories}
+            actor = f"{user.name}（API）"
+            done = await issue_actions.perform(
+                db, issue, action, note.strip()[:MAX_TEXT], actor, app[CLOCK].now(), names
+            )
+    except (issue_actions.Refused, lifecycle.IllegalTransition) as exc:
+        return problem(409, exc.reply)
+    if SCHEDULER in app:
+        app[SCHEDULER].wake_dispatch()
+    return web.json_response({"done": done, "status": issue.status})
+
+
+async def rules(request: web.Request) -> web.Response:
+    await api_user(request)
+    async with request.app[SESSIONMAKER]() as db:
+        pack = (await request.app[RULES].engine(db)).pack
+    return web.json_response(
+        {
+            "name": pack.name,
+            "threshold": pack.threshold,
+            "urgency_words": list(pack.urgency_words),
+            "categories": [
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "keywords": [{"word": k.word, "weight": k.weight} for k in c.keywords],
+                    "synonyms": dict(c.synonyms),
+                    "exclude": list(c.exclude),
+                }
+                for c in pack.categories
+            ],
+        }
+    )
+
+
+async def try_rules(request: web.Request) -> web.Response:
+    await api_user(request)
+    text = (await _json(request)).get("text")
+    if not isinstance(text, str) or not 0 < len(text) <= MAX_TEXT:
+        return problem(400, f"text: a string of 1–{MAX_TEXT} characters")
+    async with request.app[SESSIONMAKER]() as db:
+        engine = await request.app[RULES].engine(db)
+    explained = await asyncio.to_thread(explain, engine.pack, text, engine)
+    return web.json_response(explained.as_dict())
+
+
+async def buildings(request: web.Request) -> web.Response:
+    user = await api_user(request)
+    async with request.app[SESSIONMAKER]() as db:
+        where = await scope_of(db, user)
+        rows = [b for b in await repos.org.buildings(db) if where.allows(b.id)]
+    return web.json_response(
+        [{"code": b.code, "name": b.name, "aliases": list(b.aliases), "qr_url": b.qr_url} for b in rows]
+    )
