@@ -128,16 +128,21 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
     return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
 
 
-NUMBER = {"name": "number", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+NUMBER = {
+    "name": "number",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1, "maximum": 2**62},
+}
 LIST_PARAMS = [
     _query("status", {"type": "string", "enum": [*STATUSES, "open"]}, "a status, or open"),
     _query("category", STRING, "a category id"),
-    _query("building", {"type": "integer", "minimum": 1}, "a building id"),
+    _query("building", {"type": "integer", "minimum": 1, "maximum": 2**62}, "a building id"),
     _query("urgent", {"type": "string", "enum": ["1"]}, "only urgent ones"),
     _query("overdue", {"type": "string", "enum": ["1"]}, "only overdue ones"),
     _query("q", STRING, "text contains"),
     _query("sort", {"type": "string", "enum": list(SORTS)}, "order"),
-    _query("page", {"type": "integer", "minimum": 1}, "page, from 1"),
+    _query("page", {"type": "integer", "minimum": 1, "maximum": 100_000}, "page, from 1"),
     _query("size", {"type": "integer", "minimum": 1, "maximum": 100}, "page size"),
 ]
 
@@ -157,7 +162,7 @@ def document() -> dict[str, Any]:
                 "get": {
                     "summary": "Issues in the token user's scope, filtered and paged",
                     "parameters": LIST_PARAMS,
-                    "responses": {"200": _json(_ref("IssuePage"), "a page of issues"), **AUTH},
+                    "responses": {"200": _json(_ref("IssuePage"), "a page of issues"), "400": ERROR, **AUTH},
                 }
             },
             "/api/v1/issues/{number}": {

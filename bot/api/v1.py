@@ -8,22 +8,26 @@ import json
 from typing import Any
 
 from aiohttp import web
+from multidict import MultiMapping
 
 from bot.admin.scope import scope_of
-from bot.admin.views.issues import RULES, board_query
+from bot.admin.views.issues import MAX_PAGE, RULES, board_query
 from bot.api.auth import api_user, problem
 from bot.api.openapi import document
 from bot.keys import CLOCK, SCHEDULER, SESSIONMAKER
 from handlers import issue_actions, lifecycle
 from nlp.explain import explain
 from storage import repos
-from storage.models import OPEN_STATUSES, Issue
+from storage.models import OPEN_STATUSES, STATUSES, Issue
+from storage.repos.board import SORTS
 from storage.repos.issues import IssueRow
 
 MAX_TEXT = 500
+MAX_ID = 2**62  # the largest id every backend stores
 
 
 def setup(app: web.Application) -> None:
+    app.middlewares.append(json_errors)
     r = app.router
     r.add_get("/api/v1/openapi.json", openapi)
     r.add_get("/api/v1/issues", list_issues)
@@ -32,6 +36,45 @@ def setup(app: web.Application) -> None:
     r.add_get("/api/v1/rules", rules)
     r.add_post("/api/v1/rules/try", try_rules)
     r.add_get("/api/v1/buildings", buildings)
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Under /api/ every error is JSON, including aiohttp's own 404 and 405."""
+    if not request.path.startswith("/api/"):
+        return await handler(request)
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.content_type == "application/json" or exc.status < 400:
+            raise
+        answer = problem(exc.status, exc.text or exc.reason)
+        if "Allow" in exc.headers:  # a 405 says which methods there are
+            answer.headers["Allow"] = exc.headers["Allow"]
+        return answer
+
+
+def checked_query(params: MultiMapping[str]) -> None:
+    """The API is strict where the board is forgiving: a value it cannot use is a 400 naming it."""
+    allowed = {
+        "status": (*STATUSES, "open"),
+        "urgent": ("1",),
+        "overdue": ("1",),
+        "sort": SORTS,
+    }
+    for key, values in allowed.items():
+        if key in params and params[key] not in values:
+            raise web.HTTPBadRequest(
+                text=json.dumps({"error": f"{key}: one of {', '.join(values)}"}),
+                content_type="application/json",
+            )
+    limits = {"building": MAX_ID, "page": MAX_PAGE, "size": 100}
+    for key, top in limits.items():
+        if key in params and not (params[key].isdigit() and 0 < int(params[key]) <= top):
+            raise web.HTTPBadRequest(
+                text=json.dumps({"error": f"{key}: a whole number from 1 to {top}"}),
+                content_type="application/json",
+            )
 
 
 async def openapi(request: web.Request) -> web.Response:
@@ -54,6 +97,7 @@ def _row(r: IssueRow) -> dict[str, Any]:
 
 async def list_issues(request: web.Request) -> web.Response:
     user = await api_user(request)
+    checked_query(request.query)
     async with request.app[SESSIONMAKER]() as db:
         where = await scope_of(db, user)
         page = await repos.board.board(db, board_query(request.query, where.buildings), OPEN_STATUSES)
@@ -66,7 +110,7 @@ async def list_issues(request: web.Request) -> web.Response:
 async def _issue(request: web.Request, db: Any) -> Issue:
     user = await api_user(request)
     number = int(request.match_info["number"])
-    issue = await repos.issues.get(db, number) if number < 2**62 else None
+    issue = await repos.issues.get(db, number)
     if issue is None or not (await scope_of(db, user)).allows(issue.building_id):
         # Out of scope reads as absent: a token does not learn which numbers exist elsewhere.
         raise web.HTTPNotFound(

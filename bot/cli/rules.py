@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import getpass
 import json
 import sys
@@ -309,3 +310,21 @@ def suggest(file: Path, out: Path, name: str, holdout: float) -> None:
         print_report(
             evaluate(test, predict, pack.category_ids), f"mined pack on {len(test)} held-out messages"
         )
+
+
+@rules.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def examples(file: Path) -> None:
+    """Write the issues people re-categorised (admin web) as text,label CSV, for `rules suggest`/`eval`."""
+    rows = _examples(get_config())
+    with file.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["text", "label", "was"])
+        writer.writerows(rows)
+    click.echo(f"{len(rows)} labelled example(s) written to {file}")
+
+
+@run
+async def _examples(config: Config) -> list[tuple[str, str, str]]:
+    async with session_scope(config) as session:
+        return [(e.text, e.category, e.was) for e in await repos.rules.examples(session)]

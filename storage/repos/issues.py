@@ -145,6 +145,8 @@ async def rows(session: AsyncSession, status: str | None = None, limit: int | No
 
 
 async def get(session: AsyncSession, number: int) -> Issue | None:
+    if not 0 < number < 2**62:  # typed or sent by anyone: out of every backend's integer range is absent
+        return None
     return await session.get(Issue, number)
 
 

@@ -157,3 +157,10 @@ async def test_an_admin_adds_and_disables_a_member(browser: Browser, sessionmake
     await browser.post(f"/admin/org/members/{member.id}/disable", {})
     async with sessionmaker() as db:
         assert all(m.openid != "o_new" for m in await repos.org.members(db))
+
+
+async def test_an_admin_adds_a_grid(browser: Browser) -> None:
+    await browser.login("admin")
+    await browser.get("/admin/org")
+    await browser.post("/admin/org/grids", {"code": "jingan_north", "name": "静安北片", "level": "cluster"})
+    assert "静安北片" in (await browser.get("/admin/org")).body_text

@@ -66,6 +66,10 @@ async def test_an_admin_works_an_issue_and_a_rule(
     await expect(page.locator("#try-out .winner")).to_have_text("物业设施", timeout=10_000)
     await page.screenshot(path=screenshot_dir / "admin-3-rules.png")
 
+    # The same browser, signed in, posting a form that lacks its CSRF token (as a forged page would).
+    forged = await page.request.post(f"{base}/admin/issues/2", form={"action": "accept"})
+    assert forged.status == 403 and "CSRF" in await forged.text()
+
     await page.click("nav a:has-text('数据看板')")
     await expect(page.locator(".chart svg")).to_have_count(5)
     await page.screenshot(path=screenshot_dir / "admin-4-dashboard.png", full_page=True)

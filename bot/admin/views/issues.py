@@ -19,6 +19,7 @@ from storage.repos.board import SORTS, BoardQuery
 
 RULES = web.AppKey("admin_rules", LiveRules)
 ACTIONS = issue_actions.BY_NAME
+MAX_PAGE = 100_000  # beyond any real board; keeps OFFSET within the database's integers
 
 
 def routes(router: web.UrlDispatcher) -> None:
@@ -32,7 +33,7 @@ def board_query(params: MultiMapping[str], within: Any) -> BoardQuery:
 
     def number(key: str, default: int) -> int:
         try:
-            return max(1, int(params.get(key, default)))
+            return min(max(1, int(params.get(key, default))), MAX_PAGE)
         except ValueError:
             return default
 
@@ -41,7 +42,7 @@ def board_query(params: MultiMapping[str], within: Any) -> BoardQuery:
     return BoardQuery(
         status=status if status in (*STATUSES, "open") else "",
         category=params.get("category", "")[:32],
-        building_id=int(building) if building.isdigit() else None,
+        building_id=int(building) if building.isdigit() and len(building) < 12 else None,
         urgent=params.get("urgent") == "1",
         overdue=params.get("overdue") == "1",
         text=params.get("q", "").strip()[:100],

@@ -13,11 +13,12 @@ from bot.keys import SESSIONMAKER
 from bot.qrcodes import png
 from handlers.texts import ROLE_NAMES
 from storage import repos
-from storage.models import MEMBER_ROLES
+from storage.models import GRID_LEVELS, MEMBER_ROLES
 
 
 def routes(router: web.UrlDispatcher) -> None:
     router.add_get("/admin/org", page)
+    router.add_post("/admin/org/grids", save_grid)
     router.add_post("/admin/org/buildings", save_building)
     router.add_post("/admin/org/members", save_member)
     router.add_post(r"/admin/org/members/{id:\d+}/disable", disable_member)
@@ -57,6 +58,18 @@ async def page(request: web.Request) -> web.Response:
         done=request.query.get("done", ""),
         error=request.query.get("error", ""),
     )
+
+
+async def save_grid(request: web.Request) -> web.StreamResponse:
+    _admin_only(request)
+    form = await request.post()
+    code, name, level = (str(form.get(k, "")).strip() for k in ("code", "name", "level"))
+    parent = str(form.get("parent", ""))
+    if not code or not name or level not in GRID_LEVELS:
+        raise _back(error="网格要有代码、名称和层级。")
+    async with request.app[SESSIONMAKER].begin() as db:
+        await repos.org.upsert_grid(db, code, name, level, int(parent) if parent.isdigit() else None)
+    raise _back(done=f"已保存网格「{name}」。")
 
 
 async def save_building(request: web.Request) -> web.StreamResponse:
