@@ -73,21 +73,5 @@ async def board(session: AsyncSession, q: BoardQuery, open_statuses: Collection[
         "supporters": (func.coalesce(counts.c.n, 0).desc(), Issue.id.asc()),
     }.get(q.sort, (Issue.id.desc(),))
     stmt = stmt.order_by(*order).limit(q.size).offset((max(q.page, 1) - 1) * q.size)
-    rows = [_row(issue, building, n) for issue, building, n in (await session.execute(stmt)).all()]
+    rows = [IssueRow.of(issue, building, n) for issue, building, n in (await session.execute(stmt)).all()]
     return BoardPage(rows, total, q)
-
-
-def _row(issue: Issue, building: str | None, supporters: int) -> IssueRow:
-    return IssueRow(
-        id=issue.id,
-        number=issue.number,
-        status=issue.status,
-        category=issue.category,
-        urgent=issue.urgent,
-        building=building,
-        text=issue.text,
-        supporters=supporters,
-        created_at=issue.created_at,
-        overdue=issue.overdue,
-        building_id=issue.building_id,
-    )

@@ -43,6 +43,22 @@ class IssueRow:
     overdue: int = 0
     building_id: int | None = None
 
+    @classmethod
+    def of(cls, issue: Issue, building: str | None, supporters: int) -> IssueRow:
+        return cls(
+            id=issue.id,
+            number=issue.number,
+            status=issue.status,
+            category=issue.category,
+            urgent=issue.urgent,
+            building=building,
+            text=issue.text,
+            supporters=supporters,
+            created_at=issue.created_at,
+            overdue=issue.overdue,
+            building_id=issue.building_id,
+        )
+
 
 async def next_number(session: AsyncSession) -> int:
     """Allocate the next issue number without an INSERT, so a batch's issues are written together.
@@ -126,22 +142,7 @@ async def rows(session: AsyncSession, status: str | None = None, limit: int | No
         stmt = stmt.where(Issue.status == status)
     if limit:
         stmt = stmt.limit(limit)
-    out = []
-    for issue, building, n in (await session.execute(stmt)).all():
-        out.append(
-            IssueRow(
-                id=issue.id,
-                number=issue.number,
-                status=issue.status,
-                category=issue.category,
-                urgent=issue.urgent,
-                building=building,
-                text=issue.text,
-                supporters=n,
-                created_at=issue.created_at,
-            )
-        )
-    return out
+    return [IssueRow.of(issue, building, n) for issue, building, n in (await session.execute(stmt)).all()]
 
 
 async def get(session: AsyncSession, number: int) -> Issue | None:
