@@ -125,3 +125,17 @@ async def all_buildings(session: AsyncSession) -> list[Building]:
 
 async def all_members(session: AsyncSession) -> list[Member]:
     return list((await session.execute(select(Member).order_by(Member.id))).scalars())
+
+
+async def grid_in_use(session: AsyncSession, grid_id: int) -> bool:
+    """Whether any grid, building, member or web account still hangs under it."""
+    from storage.models import User
+
+    for model, column in ((Grid, Grid.parent_id), (Building, Building.grid_id), (Member, Member.grid_id)):
+        if await session.scalar(select(model.id).where(column == grid_id).limit(1)) is not None:
+            return True
+    return await session.scalar(select(User.id).where(User.grid_id == grid_id).limit(1)) is not None
+
+
+async def remove_grid(session: AsyncSession, grid: Grid) -> None:
+    await session.delete(grid)

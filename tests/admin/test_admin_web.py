@@ -164,3 +164,18 @@ async def test_an_admin_adds_a_grid(browser: Browser) -> None:
     await browser.get("/admin/org")
     await browser.post("/admin/org/grids", {"code": "jingan_north", "name": "静安北片", "level": "cluster"})
     assert "静安北片" in (await browser.get("/admin/org")).body_text
+
+
+async def test_a_grid_is_removed_only_when_empty(browser: Browser, sessionmaker: Any) -> None:
+    from storage import repos
+
+    await browser.login("admin")
+    await browser.get("/admin/org")
+    await browser.post("/admin/org/grids", {"code": "empty", "name": "空网格", "level": "cluster"})
+    async with sessionmaker() as db:
+        grids = {g.code: g.id for g in await repos.org.grids(db)}
+    refused = await browser.post(f"/admin/org/grids/{grids['nanxi']}/remove", {})
+    assert "error=" in refused.headers["Location"]
+    await browser.post(f"/admin/org/grids/{grids['empty']}/remove", {})
+    async with sessionmaker() as db:
+        assert {g.code for g in await repos.org.grids(db)} == set(grids) - {"empty"}

@@ -13,12 +13,13 @@ from bot.keys import SESSIONMAKER
 from bot.qrcodes import png
 from handlers.texts import ROLE_NAMES
 from storage import repos
-from storage.models import GRID_LEVELS, MEMBER_ROLES
+from storage.models import GRID_LEVELS, MEMBER_ROLES, Grid
 
 
 def routes(router: web.UrlDispatcher) -> None:
     router.add_get("/admin/org", page)
     router.add_post("/admin/org/grids", save_grid)
+    router.add_post(r"/admin/org/grids/{id:\d+}/remove", remove_grid)
     router.add_post("/admin/org/buildings", save_building)
     router.add_post("/admin/org/members", save_member)
     router.add_post(r"/admin/org/members/{id:\d+}/disable", disable_member)
@@ -70,6 +71,19 @@ async def save_grid(request: web.Request) -> web.StreamResponse:
     async with request.app[SESSIONMAKER].begin() as db:
         await repos.org.upsert_grid(db, code, name, level, int(parent) if parent.isdigit() else None)
     raise _back(done=f"已保存网格「{name}」。")
+
+
+async def remove_grid(request: web.Request) -> web.StreamResponse:
+    """A grid has no state of its own: once nothing hangs under it, disabling it removes it."""
+    _admin_only(request)
+    async with request.app[SESSIONMAKER].begin() as db:
+        grid = await db.get(Grid, int(request.match_info["id"]))
+        if grid is None:
+            raise web.HTTPNotFound(text="没有这个网格。")
+        if await repos.org.grid_in_use(db, grid.id):
+            raise _back(error=f"网格「{grid.name}」下还有网格、楼宇、成员或账号：先把它们移到别处。")
+        await repos.org.remove_grid(db, grid)
+    raise _back(done=f"已删除网格「{grid.name}」。")
 
 
 async def save_building(request: web.Request) -> web.StreamResponse:
