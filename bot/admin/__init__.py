@@ -9,9 +9,9 @@ import jinja2
 from aiohttp import web
 
 from bot.admin import auth
-from bot.admin.scope import Scope, scope_of
 from bot.keys import SESSIONMAKER
 from bot.rules import LiveRules
+from handlers.texts import LOCAL_TZ
 from storage import repos
 from storage.errors import is_unavailable
 from storage.models import User
@@ -47,8 +47,6 @@ async def home(request: web.Request) -> web.StreamResponse:
 
 
 def _local(when: Any) -> str:
-    from handlers.texts import LOCAL_TZ
-
     return when.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if when else ""
 
 
@@ -97,9 +95,9 @@ async def _user(request: web.Request, session: auth.Session | None) -> User | No
     return user
 
 
-async def scope(request: web.Request) -> Scope:
-    async with request.app[SESSIONMAKER]() as db:
-        return await scope_of(db, request[USER])
+def admin_only(request: web.Request, what: str) -> None:
+    if request[USER].role != "admin":
+        raise web.HTTPForbidden(text=f"{what}只有管理员可以修改。")
 
 
 async def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:

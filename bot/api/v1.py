@@ -11,14 +11,14 @@ from aiohttp import web
 from multidict import MultiMapping
 
 from bot.admin.scope import scope_of
-from bot.admin.views.issues import MAX_PAGE, RULES, board_query
-from bot.api.auth import api_user, problem
+from bot.admin.views.issues import MAX_PAGE, RULES, board_query, categories
+from bot.api.auth import api_user
 from bot.api.openapi import document
 from bot.keys import CLOCK, SCHEDULER, SESSIONMAKER
 from handlers import issue_actions, lifecycle
 from nlp.explain import explain
 from storage import repos
-from storage.models import OPEN_STATUSES, STATUSES, Issue
+from storage.models import STATUSES, Issue
 from storage.repos.board import SORTS
 from storage.repos.issues import IssueRow
 
@@ -38,6 +38,10 @@ def setup(app: web.Application) -> None:
     r.add_get("/api/v1/buildings", buildings)
 
 
+def problem(status: int, error: str) -> web.Response:
+    return web.json_response({"error": error}, status=status)
+
+
 @web.middleware
 async def json_errors(request: web.Request, handler: Any) -> web.StreamResponse:
     """Under /api/ every error is JSON, including aiohttp's own 404 and 405."""
@@ -46,11 +50,12 @@ async def json_errors(request: web.Request, handler: Any) -> web.StreamResponse:
     try:
         return await handler(request)
     except web.HTTPException as exc:
-        if exc.content_type == "application/json" or exc.status < 400:
+        if exc.status < 400:
             raise
         answer = problem(exc.status, exc.text or exc.reason)
-        if "Allow" in exc.headers:  # a 405 says which methods there are
-            answer.headers["Allow"] = exc.headers["Allow"]
+        for header in ("Allow", "WWW-Authenticate"):  # a 405 names its methods, a 401 its scheme
+            if header in exc.headers:
+                answer.headers[header] = exc.headers[header]
         return answer
 
 
@@ -64,17 +69,11 @@ def checked_query(params: MultiMapping[str]) -> None:
     }
     for key, values in allowed.items():
         if key in params and params[key] not in values:
-            raise web.HTTPBadRequest(
-                text=json.dumps({"error": f"{key}: one of {', '.join(values)}"}),
-                content_type="application/json",
-            )
+            raise web.HTTPBadRequest(text=f"{key}: one of {', '.join(values)}")
     limits = {"building": MAX_ID, "page": MAX_PAGE, "size": 100}
     for key, top in limits.items():
         if key in params and not (params[key].isdigit() and 0 < int(params[key]) <= top):
-            raise web.HTTPBadRequest(
-                text=json.dumps({"error": f"{key}: a whole number from 1 to {top}"}),
-                content_type="application/json",
-            )
+            raise web.HTTPBadRequest(text=f"{key}: a whole number from 1 to {top}")
 
 
 async def openapi(request: web.Request) -> web.Response:
@@ -100,7 +99,7 @@ async def list_issues(request: web.Request) -> web.Response:
     checked_query(request.query)
     async with request.app[SESSIONMAKER]() as db:
         where = await scope_of(db, user)
-        page = await repos.board.board(db, board_query(request.query, where.buildings), OPEN_STATUSES)
+        page = await repos.board.board(db, board_query(request.query, where.buildings))
     items = [_row(r) for r in page.rows]
     return web.json_response(
         {"items": items, "total": page.total, "page": page.query.page, "pages": page.pages}
@@ -113,9 +112,7 @@ async def _issue(request: web.Request, db: Any) -> Issue:
     issue = await repos.issues.get(db, number)
     if issue is None or not (await scope_of(db, user)).allows(issue.building_id):
         # Out of scope reads as absent: a token does not learn which numbers exist elsewhere.
-        raise web.HTTPNotFound(
-            text=json.dumps({"error": f"no issue #{number}"}), content_type="application/json"
-        )
+        raise web.HTTPNotFound(text=f"no issue #{number}")
     return issue
 
 
@@ -151,7 +148,7 @@ async def _json(request: web.Request) -> dict[str, Any]:
     except (json.JSONDecodeError, UnicodeDecodeError):
         body = None
     if not isinstance(body, dict):
-        raise web.HTTPBadRequest(text='{"error": "expected a JSON object"}', content_type="application/json")
+        raise web.HTTPBadRequest(text="expected a JSON object")
     return body
 
 
@@ -165,7 +162,7 @@ async def act(request: web.Request) -> web.Response:
     try:
         async with app[SESSIONMAKER].begin() as db:
             issue = await _issue(request, db)
-            names = {c.id: c.name for c in (await app[RULES].engine(db)).pack.categories}
+            names = await categories(request, db)
             actor = f"{user.name}（API）"
             done = await issue_actions.perform(
                 db, issue, action, note.strip()[:MAX_TEXT], actor, app[CLOCK].now(), names

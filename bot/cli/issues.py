@@ -11,6 +11,7 @@ from rich.table import Table
 from bot.cli.common import get_config, run, session_scope
 from bot.config import Config
 from storage import repos
+from storage.repos.board import BoardQuery
 from storage.repos.issues import IssueRow
 
 
@@ -46,7 +47,9 @@ def list_(as_json: bool, status: str | None, limit: int | None) -> None:
 @run
 async def _rows(config: Config, status: str | None, limit: int | None) -> list[IssueRow]:
     async with session_scope(config) as session:
-        return await repos.issues.rows(session, status=status, limit=limit)
+        # Oldest first, everything unless limited: one query with the admin board's.
+        query = BoardQuery(status=status or "", sort="oldest", size=limit or 2**31)
+        return (await repos.board.board(session, query)).rows
 
 
 def _as_dict(row: IssueRow) -> dict[str, object]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Building, Issue, Supporter
+from storage.models import OPEN_STATUSES, Building, Issue, Supporter
 from storage.repos.issues import IssueRow
 
 SORTS = ("newest", "oldest", "supporters")
@@ -44,7 +44,7 @@ def _supporters() -> Select[tuple[int, int]]:
     return select(Supporter.issue_id, func.count(Supporter.id).label("n")).group_by(Supporter.issue_id)
 
 
-async def board(session: AsyncSession, q: BoardQuery, open_statuses: Collection[str]) -> BoardPage:
+async def board(session: AsyncSession, q: BoardQuery) -> BoardPage:
     counts = _supporters().subquery()
     stmt = (
         select(Issue, Building.name, func.coalesce(counts.c.n, 0).label("n"))
@@ -52,7 +52,7 @@ async def board(session: AsyncSession, q: BoardQuery, open_statuses: Collection[
         .outerjoin(counts, counts.c.issue_id == Issue.id)
     )
     if q.status == "open":
-        stmt = stmt.where(Issue.status.in_(open_statuses))
+        stmt = stmt.where(Issue.status.in_(OPEN_STATUSES))
     elif q.status:
         stmt = stmt.where(Issue.status == q.status)
     if q.category:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OPEN_STATUSES, Building, Issue, IssueEvent, Reporter, Supporter
+from storage.models import OPEN_STATUSES, Issue, IssueEvent, Reporter, Supporter
 from storage.repos._sql import insert_for
 
 
@@ -124,25 +124,6 @@ async def latest_open_of(session: AsyncSession, reporter_id: int) -> Issue | Non
         .limit(1)
     )
     return (await session.execute(stmt)).scalar_one_or_none()
-
-
-async def rows(session: AsyncSession, status: str | None = None, limit: int | None = None) -> list[IssueRow]:
-    supporters = (
-        select(Supporter.issue_id, func.count(Supporter.id).label("n"))
-        .group_by(Supporter.issue_id)
-        .subquery()
-    )
-    stmt = (
-        select(Issue, Building.name, func.coalesce(supporters.c.n, 0))
-        .outerjoin(Building, Building.id == Issue.building_id)
-        .outerjoin(supporters, supporters.c.issue_id == Issue.id)
-        .order_by(Issue.id)
-    )
-    if status:
-        stmt = stmt.where(Issue.status == status)
-    if limit:
-        stmt = stmt.limit(limit)
-    return [IssueRow.of(issue, building, n) for issue, building, n in (await session.execute(stmt)).all()]
 
 
 async def get(session: AsyncSession, number: int) -> Issue | None:

@@ -9,7 +9,8 @@ from collections import Counter
 
 from aiohttp import web
 
-from bot.admin import charts, render, scope
+from bot.admin import USER, charts, render
+from bot.admin.scope import scope_of
 from bot.admin.views.issues import categories
 from bot.keys import CLOCK, SESSIONMAKER
 from handlers.texts import LOCAL_TZ
@@ -32,15 +33,15 @@ def week_of(when: dt.datetime) -> dt.date:
 
 
 async def page(request: web.Request) -> web.Response:
-    where = await scope(request)
     now = request.app[CLOCK].now()
     weeks = [week_of(now) - dt.timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
     since = dt.datetime.combine(weeks[0], dt.time(), LOCAL_TZ)
     async with request.app[SESSIONMAKER]() as db:
+        where = await scope_of(db, request[USER])
         facts = await repos.stats.facts(db, since, where.buildings)
         names = await categories(request, db)
         top = await repos.board.board(
-            db, BoardQuery(status="open", sort="supporters", size=5, within=where.buildings), OPEN_STATUSES
+            db, BoardQuery(status="open", sort="supporters", size=5, within=where.buildings)
         )
     labels = [f"{w.month}/{w.day}" for w in weeks]
     used = [c for c in names if any(f.category == c for f in facts)]

@@ -9,12 +9,13 @@ from aiohttp import web
 from multidict import MultiMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.admin import USER, render, scope
+from bot.admin import USER, render
+from bot.admin.scope import scope_of
 from bot.keys import CLOCK, SCHEDULER, SESSIONMAKER
 from bot.rules import LiveRules
 from handlers import issue_actions, lifecycle, texts
 from storage import repos
-from storage.models import OPEN_STATUSES, STATUSES, Issue
+from storage.models import STATUSES, Issue
 from storage.repos.board import SORTS, BoardQuery
 
 RULES = web.AppKey("admin_rules", LiveRules)
@@ -59,10 +60,10 @@ async def categories(request: web.Request, db: AsyncSession) -> dict[str, str]:
 
 
 async def board(request: web.Request) -> web.Response:
-    where = await scope(request)
-    q = board_query(request.query, where.buildings)
     async with request.app[SESSIONMAKER]() as db:
-        page = await repos.board.board(db, q, OPEN_STATUSES)
+        where = await scope_of(db, request[USER])
+        q = board_query(request.query, where.buildings)
+        page = await repos.board.board(db, q)
         buildings = [b for b in await repos.org.buildings(db) if where.allows(b.id)]
         names = await categories(request, db)
     return await render(
@@ -81,7 +82,7 @@ async def _issue(request: web.Request, db: AsyncSession) -> Issue:
     issue = await repos.issues.get(db, int(request.match_info["number"]))
     if issue is None:
         raise web.HTTPNotFound(text="没有这个编号的反映。")
-    if not (await scope(request)).allows(issue.building_id):
+    if not (await scope_of(db, request[USER])).allows(issue.building_id):
         raise web.HTTPForbidden(text=f"#{issue.number} 不在您负责的楼宇范围内。")
     return issue
 

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 from multidict import MultiMapping
 
-from bot.admin import USER, render
+from bot.admin import admin_only, render
 from bot.keys import SESSIONMAKER
 from bot.qrcodes import png
 from handlers.texts import ROLE_NAMES
@@ -28,8 +28,7 @@ def routes(router: web.UrlDispatcher) -> None:
 
 
 def _admin_only(request: web.Request) -> None:
-    if request[USER].role != "admin":
-        raise web.HTTPForbidden(text="楼宇和成员只有管理员可以修改。")
+    admin_only(request, "楼宇和成员")
 
 
 def _back(**params: str) -> web.HTTPFound:

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.admin import USER, render
+from bot.admin import USER, admin_only, render
 from bot.admin.views.issues import RULES
 from bot.keys import CLOCK, SESSIONMAKER
 from nlp import pack_edit
@@ -34,8 +34,7 @@ def routes(router: web.UrlDispatcher) -> None:
 
 
 def _admin_only(request: web.Request) -> None:
-    if request[USER].role != "admin":
-        raise web.HTTPForbidden(text="关键词规则只有管理员可以修改。")
+    admin_only(request, "关键词规则")
 
 
 async def _engine(request: web.Request, db: AsyncSession) -> RulesEngine:
@@ -92,16 +91,14 @@ async def _edit(request: web.Request, action: str, change: pack_edit.Edit, done:
             changed = change(pack)
         except PackError as exc:
             raise _back(error=exc.reason) from None
-        await _save(db, request, changed, action)
+        # Editing the built-in default of a database that has no pack yet stores it as the active one.
+        await _save(db, request, changed, action, activate=await repos.rules.active(db) is None)
     raise _back(done=done)
 
 
-async def _save(db: AsyncSession, request: web.Request, pack: RulePack, action: str) -> None:
-    actor = f"{request[USER].name}（管理后台）"
-    # Editing the built-in default of a database that has no pack yet stores it as the active one.
-    first = await repos.rules.active(db) is None
-    now = request.app[CLOCK].now()
-    await repos.rules.save(db, pack.name, dump_pack(pack), actor, action, now, activate=first)
+async def _save(db: AsyncSession, request: web.Request, pack: RulePack, action: str, activate: bool) -> None:
+    actor, now = f"{request[USER].name}（管理后台）", request.app[CLOCK].now()
+    await repos.rules.save(db, pack.name, dump_pack(pack), actor, action, now, activate=activate)
 
 
 async def add_word(request: web.Request) -> web.StreamResponse:
@@ -149,9 +146,7 @@ async def import_pack(request: web.Request) -> web.StreamResponse:
     pack = dataclasses.replace(pack, name=name) if name else pack
     activate = form.get("activate") == "1"
     async with request.app[SESSIONMAKER].begin() as db:
-        actor = f"{request[USER].name}（管理后台）"
-        now = request.app[CLOCK].now()
-        await repos.rules.save(db, pack.name, dump_pack(pack), actor, "import", now, activate=activate)
+        await _save(db, request, pack, "import", activate)
     state = "并已启用" if activate else "（未启用）"
     raise _back(done=f"已导入规则包 {pack.name}{state}：{len(pack.categories)} 个分类。")
 
