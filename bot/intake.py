@@ -177,7 +177,7 @@ class Intake:
             # Stored by an earlier attempt that never finished (crash, lost database): handle now.
             d.inbound_id = row.id
             return
-        d.replied.set_result(TextReply(row.reply) if row and row.reply else NO_REPLY)
+        d.replied.set_result(_stored(row.reply if row else None))
 
     async def _handle_all(self, todo: list[Delivery]) -> list[Reply | None]:
         """Handle a batch in one transaction; if a handler fails, redo it with a savepoint each."""
@@ -189,32 +189,44 @@ class Intake:
             return await self._handle(todo, isolate=True)
 
     async def _handle(self, todo: list[Delivery], isolate: bool) -> list[Reply | None]:
+        ids = [d.inbound_id for d in todo if d.inbound_id is not None]
         async with translated(), self._sm.begin() as session:
-            engine = await self._rules.engine(session)
-            seen = _seen(todo)
-            reporters = await repos.people.touch_many(session, seen)
-            members = await repos.org.members_by_openid(session, list(seen))
-            replies: list[Reply | None] = []
-            finished: list[tuple[int, str | None, str | None]] = []
-            for d in todo:
-                e = d.event
-                ctx = HandlerContext(
-                    session,
-                    engine,
-                    d.received_at,
-                    reporters[e.openid],
-                    members.get(e.openid),
-                    d.inbound_id,
-                    self._similarity,
-                    self._topics,
-                )
-                reply, error = await self._dispatch(session, ctx, e, isolate)
-                replies.append(reply)
-                assert d.inbound_id is not None
-                finished.append((d.inbound_id, _text_of(reply), error))
-            await repos.inbound.finish_many(session, finished)
+            mine = await repos.inbound.claim_received(session, ids)
+            # Handled meanwhile by another process (a retry sent to another server, or the sweep).
+            theirs = await repos.inbound.replies_of(session, [i for i in ids if i not in mine])
+            handled = await self._handle_ours(session, [d for d in todo if d.inbound_id in mine], isolate)
         if session.info.get(URGENT_QUEUED):
             self._on_urgent()
+        return [handled[i] if i in mine else _stored(theirs.get(i)) for i in ids]
+
+    async def _handle_ours(
+        self, session: AsyncSession, todo: list[Delivery], isolate: bool
+    ) -> dict[int, Reply]:
+        if not todo:
+            return {}
+        engine = await self._rules.engine(session)
+        seen = _seen(todo)
+        reporters = await repos.people.touch_many(session, seen)
+        members = await repos.org.members_by_openid(session, list(seen))
+        replies: dict[int, Reply] = {}
+        finished: list[tuple[int, str | None, str | None]] = []
+        for d in todo:
+            e = d.event
+            assert d.inbound_id is not None
+            ctx = HandlerContext(
+                session,
+                engine,
+                d.received_at,
+                reporters[e.openid],
+                members.get(e.openid),
+                d.inbound_id,
+                self._similarity,
+                self._topics,
+            )
+            reply, error = await self._dispatch(session, ctx, e, isolate)
+            replies[d.inbound_id] = reply
+            finished.append((d.inbound_id, _text_of(reply), error))
+        await repos.inbound.finish_many(session, finished)
         return replies
 
     async def _dispatch(
@@ -252,6 +264,10 @@ def _seen(batch: list[Delivery]) -> dict[str, Seen]:
 
 def _text_of(reply: Reply) -> str | None:
     return reply.text if isinstance(reply, TextReply) else None
+
+
+def _stored(text: str | None) -> Reply:
+    return TextReply(text) if text else NO_REPLY
 
 
 def _settle(batch: list[Delivery], stored: bool) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Config
 from bot.outbox import Dispatcher
@@ -36,6 +36,10 @@ class Jobs:
     now: Callable[[], dt.datetime]
     rules: LiveRules
     dispatcher: Dispatcher
+
+    @property
+    def engine(self) -> AsyncEngine:
+        return self.sessionmaker.kw["bind"]  # type: ignore[no-any-return]
 
     async def dispatch_outbox(self) -> int:
         return await self.dispatcher.run()

@@ -1,6 +1,8 @@
 """APScheduler 3 runs the jobs: the dispatcher every few seconds (and at once for urgent rows), the
-deadline checks, and the two daily digests. A digest's period is claimed through a database lease, so
-with several processes each period runs once, and after a restart a missed period is caught up once.
+deadline checks, and the two daily digests. Digest periods and deadline rounds are claimed through
+database leases, so with several workers each runs once per period, and after a restart a missed
+digest is caught up once. Outbox rows are shared out by row locks; on PostgreSQL a committed urgent
+row wakes the dispatcher of every worker.
 """
 
 from __future__ import annotations
@@ -8,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import os
+import socket
 from collections.abc import Awaitable, Callable
 from functools import partial
 from zoneinfo import ZoneInfo
@@ -16,6 +20,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot import wakeup
 from bot.config import SchedulerConfig
 from bot.jobs import Jobs
 from storage import repos
@@ -50,6 +55,8 @@ class Scheduler:
         }
         self._tasks: set[asyncio.Task[None]] = set()  # jobs running now
         self._catching_up: asyncio.Task[None] | None = None
+        self._listening: asyncio.Task[None] | None = None
+        self._holder = f"{socket.gethostname()}:{os.getpid()}"
 
     def start(self) -> None:
         self._aps.add_job(
@@ -61,13 +68,16 @@ class Scheduler:
         self._aps.add_job(
             self._guard,
             IntervalTrigger(seconds=self._cfg.deadline_interval),
-            ["deadlines", self._jobs.check_deadlines],
+            ["deadlines", self.run_deadlines],
             id="deadlines",
         )
         for name, trigger in self._crons.items():
             self._aps.add_job(self._guard, trigger, [name, partial(self.run_digest, name)], id=name)
         self._aps.start()
         self._catching_up = asyncio.create_task(self.catch_up())
+        url = self._jobs.engine.url
+        if url.get_backend_name() == "postgresql":
+            self._listening = asyncio.create_task(wakeup.listen(url, self.wake_dispatch))
         logger.info(
             "scheduler started: dispatch every %.1f s, digests %s", self._cfg.dispatch_interval, self._crons
         )
@@ -76,6 +86,9 @@ class Scheduler:
         """Stop firing, let running jobs finish (cancel them after STOP_GRACE), so that the engine is
         disposed with no connection still checked out."""
         self._aps.shutdown(wait=False)
+        if self._listening is not None:
+            self._listening.cancel()
+            await asyncio.gather(self._listening, return_exceptions=True)
         running = set(self._tasks)
         if running:
             _, late = await asyncio.wait(running, timeout=STOP_GRACE)
@@ -117,7 +130,7 @@ class Scheduler:
             if only_if_ran_before and before is None:
                 return
             claimed = await repos.shared.acquire(
-                session, prefix + period.astimezone(dt.UTC).isoformat(), "louwu", now, NEVER
+                session, prefix + period.astimezone(dt.UTC).isoformat(), self._holder, now, NEVER
             )
         if not claimed:
             return
@@ -133,6 +146,17 @@ class Scheduler:
         )
         logger.info("%s for %s: %d message(s) queued", name, period.isoformat(), n)
         self._jobs.dispatcher.wake()
+
+    async def run_deadlines(self) -> bool:
+        """Check deadlines unless another worker did less than an interval ago; True if this one did."""
+        now = self._jobs.now()
+        # A little under the interval: one process's ticks drift, and its next tick must find it free.
+        until = now + dt.timedelta(seconds=self._cfg.deadline_interval * 0.9)
+        async with self._jobs.sessionmaker.begin() as session:
+            mine = await repos.shared.acquire(session, "every:deadlines", self._holder, now, until)
+        if mine:
+            await self._jobs.check_deadlines()
+        return mine
 
     async def _guard(self, name: str, job: Callable[[], Awaitable[object]]) -> None:
         """Run a job: log its failure (a database outage as a warning) and let stop() wait for it."""

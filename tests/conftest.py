@@ -88,10 +88,19 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite+aiosqlite:///{path}"
         return
-    template = request.getfixturevalue("pg_template")
+    yield from _pg_copy(request.getfixturevalue("pg_template"))
+
+
+@pytest.fixture
+def pg_url(pg_template: str) -> Iterator[str]:
+    """A migrated PostgreSQL database of the test's own (skipped, and said so, without a server)."""
+    yield from _pg_copy(pg_template)
+
+
+def _pg_copy(template: str) -> Iterator[str]:
     name = f"louwu_t_{uuid.uuid4().hex[:10]}"
     _pg_exec(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    yield make_url(PG_URL).set(database=name).render_as_string(False)
+    yield make_url(PG_URL).set(database=name).render_as_string(False)  # type: ignore[arg-type]
     _pg_exec(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

@@ -52,13 +52,31 @@ async def by_key(session: AsyncSession, key: str) -> InboundMessage | None:
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def finish(session: AsyncSession, inbound_id: int, reply: str | None, error: str | None = None) -> None:
-    status = FAILED if error else HANDLED
-    await session.execute(
-        update(InboundMessage)
-        .where(InboundMessage.id == inbound_id)
-        .values(status=status, reply=reply, error=error)
+async def claim_received(session: AsyncSession, ids: list[int]) -> set[int]:
+    """Of these rows, the ones still waiting to be handled, locked until the caller's transaction ends.
+
+    Two processes can hold the same row (a retry reached another server, or the sweep found it):
+    on PostgreSQL the second waits here for the first to commit and then finds it handled; SQLite
+    has one writer at a time, so the status check alone decides.
+    """
+    if not ids:
+        return {}
+    stmt = (
+        select(InboundMessage.id)
+        .where(InboundMessage.id.in_(ids), InboundMessage.status == RECEIVED)
+        .order_by(InboundMessage.id)  # one lock order for every process: no deadlock
     )
+    if session.bind.dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    return set((await session.execute(stmt)).scalars())
+
+
+async def replies_of(session: AsyncSession, ids: list[int]) -> dict[int, str | None]:
+    """The stored replies of rows someone else handled."""
+    if not ids:
+        return {}
+    stmt = select(InboundMessage.id, InboundMessage.reply).where(InboundMessage.id.in_(ids))
+    return {id_: reply for id_, reply in (await session.execute(stmt)).all()}
 
 
 async def finish_many(session: AsyncSession, rows: list[tuple[int, str | None, str | None]]) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage, Reporter
@@ -16,6 +16,8 @@ from storage.repos._sql import insert_for
 PENDING, WAITING, SENT, FAILED = "pending", "waiting", "sent", "failed"
 # Set in session.info when a transaction queued an urgent row: whoever commits it wakes the dispatcher.
 URGENT_QUEUED = "louwu.urgent_queued"
+# PostgreSQL: the channel an urgent row's transaction notifies on commit, for workers in other processes.
+WAKE_CHANNEL = "louwu_outbox"
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,10 @@ async def enqueue(session: AsyncSession, messages: Iterable[NewMessage], now: dt
     plain, keyed = [], []
     for m in messages:
         (keyed if m.dedup_key else plain).append(_values(m, now))
-        if m.urgent:
+        if m.urgent and not session.info.get(URGENT_QUEUED):
             session.info[URGENT_QUEUED] = True
+            if session.bind.dialect.name == "postgresql":
+                await session.execute(text(f"NOTIFY {WAKE_CHANNEL}"))  # delivered only if we commit
     session.add_all(OutboxMessage(**v) for v in plain)
     if not keyed:
         return len(plain)

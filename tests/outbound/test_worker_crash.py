@@ -6,13 +6,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import datetime as dt
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
-import time
-from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -22,6 +16,7 @@ from storage.db import make_engine, make_sessionmaker
 from storage.repos.outbox import NewMessage
 from storage.repos.people import Seen
 from tests.fake_thread import serve_in_thread
+from tests.processes import Louwu, wait_for
 
 ROWS, CONCURRENCY = 300, 4
 
@@ -39,19 +34,6 @@ def _queue(url: str) -> None:
     asyncio.run(go())
 
 
-def _worker(cfg: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
-    cmd = [sys.executable, "-m", "bot", "--config", str(cfg), "worker"]
-    return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
-
-
-def _wait(what: str, done: Callable[[], bool], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not done():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
-
-
 def test_killed_worker_resumes_and_sends_every_row(tmp_path: Path) -> None:
     db = tmp_path / "louwu.db"
     url = f"sqlite+aiosqlite:///{db}"
@@ -67,21 +49,19 @@ def test_killed_worker_resumes_and_sends_every_row(tmp_path: Path) -> None:
             f"[outbox]\nconcurrency = {CONCURRENCY}\nbatch = 50\nlease_seconds = 1.0\n"
             "[scheduler]\ndispatch_interval = 0.2\n"
         )
-        first = _worker(cfg)
-        _wait("the first sends", lambda: len(fake.delivered) >= 60)
-        first.send_signal(signal.SIGKILL)
-        first.wait(10)
+        first = Louwu.start(cfg, "worker")
+        wait_for("the first sends", lambda: len(fake.delivered) >= 60)
+        first.kill()
         assert len(fake.delivered) < ROWS, "the worker finished before it could be killed"
 
-        second = _worker(cfg)
+        second = Louwu.start(cfg, "worker")
 
         def all_sent() -> bool:
             with closing(sqlite3.connect(db)) as conn:
                 return conn.execute("SELECT count(*) FROM outbox WHERE status != 'sent'").fetchone()[0] == 0
 
-        _wait("every row sent", all_sent)
-        second.send_signal(signal.SIGTERM)
-        assert second.wait(20) == 0, second.stderr.read().decode() if second.stderr else ""
+        wait_for("every row sent", all_sent)
+        second.stop()
     counts = collections.Counter(d.text for d in fake.delivered)
     assert set(counts) == {f"msg o_u{i}" for i in range(ROWS)}
     twice = sum(n - 1 for n in counts.values())
