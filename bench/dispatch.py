@@ -63,10 +63,10 @@ def pin(core: int) -> None:
         os.sched_setaffinity(0, {core})
 
 
-async def queue(url: str, n: int) -> None:
+async def queue(url: str, n: int, offset: int = 0) -> None:
     engine = make_engine(url)
     now = dt.datetime.now(dt.UTC)
-    users = [f"o_bench_{i}" for i in range(n)]
+    users = [f"o_bench_{i}" for i in range(offset, offset + n)]
     async with make_sessionmaker(engine).begin() as session:
         for i in range(0, n, 1000):
             chunk = users[i : i + 1000]

@@ -21,12 +21,17 @@ logger = logging.getLogger("louwu.serve")
 
 @click.command()
 @click.option("--port", type=int, help="Override [server] port.")
-def serve(port: int | None) -> None:
+@click.option(
+    "--reuse-port",
+    is_flag=True,
+    help="Share the port with other `louwu serve` processes (SO_REUSEPORT): the kernel spreads connections.",
+)
+def serve(port: int | None, reuse_port: bool) -> None:
     """Serve /wechat and /healthz."""
-    run_server(get_config(), port)
+    run_server(get_config(), port, reuse_port)
 
 
-def run_server(config: Config, port: int | None = None) -> None:
+def run_server(config: Config, port: int | None = None, reuse_port: bool = False) -> None:
     if port:
         config = dataclasses.replace(config, server=dataclasses.replace(config.server, port=port))
     setup_logging(config)
@@ -34,7 +39,14 @@ def run_server(config: Config, port: int | None = None) -> None:
     describe_mode(config)
     host, port = config.server.host, config.server.port
     try:
-        web.run_app(create_app(config), host=host, port=port, print=None, access_log=None)
+        web.run_app(
+            create_app(config),
+            host=host,
+            port=port,
+            print=None,
+            access_log=None,
+            reuse_port=reuse_port or None,
+        )
     except OSError as exc:
         if exc.errno != errno.EADDRINUSE:
             raise

@@ -1,6 +1,6 @@
 """Two `serve` and two `worker` processes over one PostgreSQL, WeChat's retries landing on both servers:
-every message filed once, every outbox row delivered once, one access token for them all, and a rule
-added from the command line in force in both servers on their next message."""
+every message filed once, every outbox row delivered once, one access token fetch per expiry for them
+all, and a rule added from the command line in force in both servers on their next message."""
 
 from __future__ import annotations
 
@@ -81,10 +81,10 @@ async def _deliver(http: aiohttp.ClientSession, ports: list[int], xml: str) -> l
     return [*both, await _post(http, random.choice(ports), xml)]  # noqa: S311
 
 
-async def _burst(ports: list[int]) -> list[str]:
+async def _burst(ports: list[int], people: range) -> list[str]:
     """Every reporter follows a building's QR code, then complains; returns the complaints."""
     now = int(time.time())
-    complaints = [f"{COMPLAINTS[i % len(COMPLAINTS)]}（{i}号）" for i in range(REPORTERS)]
+    complaints = {i: f"{COMPLAINTS[i % len(COMPLAINTS)]}（{i}号）" for i in people}
 
     async def reporter(http: aiohttp.ClientSession, i: int) -> None:
         who = f"o_mp_{i}"
@@ -97,8 +97,8 @@ async def _burst(ports: list[int]) -> list[str]:
         assert answers[0].get("Content"), answers
 
     async with aiohttp.ClientSession() as http:
-        await asyncio.gather(*(reporter(http, i) for i in range(REPORTERS)))
-    return complaints
+        await asyncio.gather(*(reporter(http, i) for i in people))
+    return list(complaints.values())
 
 
 async def _query(db: str, sql: str) -> list[tuple]:  # type: ignore[type-arg]
@@ -114,24 +114,38 @@ def test_two_servers_and_two_workers_file_and_send_everything_once(
     cluster: tuple[Path, list[int], FakeWeChatAPI], pg_url: str
 ) -> None:
     cfg, ports, fake = cluster
-    complaints = asyncio.run(_burst(ports))
+    complaints = asyncio.run(_burst(ports, range(REPORTERS)))
 
     inbound = asyncio.run(_query(pg_url, "SELECT count(*) FROM inbound_messages"))[0][0]
     assert inbound == 2 * REPORTERS  # a follow and a complaint each, whatever the retries
     filed = asyncio.run(_query(pg_url, "SELECT text FROM issues UNION ALL SELECT text FROM supporters"))
     assert collections.Counter(t for (t,) in filed) == collections.Counter(complaints)
+    _each_row_delivered_once(pg_url, fake)
+    assert fake.token_calls == 1
 
-    def outbox_drained() -> bool:
-        rows = asyncio.run(_query(pg_url, "SELECT status, count(*) FROM outbox GROUP BY status"))
+
+def test_an_expired_token_is_fetched_again_by_one_worker(
+    cluster: tuple[Path, list[int], FakeWeChatAPI], pg_url: str
+) -> None:
+    _, ports, fake = cluster
+    asyncio.run(_burst(ports, range(10)))
+    _each_row_delivered_once(pg_url, fake)
+    fake.expire_tokens()  # both workers' next sends are refused with 42001
+    asyncio.run(_burst(ports, range(10, 20)))
+    _each_row_delivered_once(pg_url, fake)
+    assert fake.token_calls == 2
+
+
+def _each_row_delivered_once(db: str, fake: FakeWeChatAPI) -> None:
+    def drained() -> bool:
+        rows = asyncio.run(_query(db, "SELECT status, count(*) FROM outbox GROUP BY status"))
         return bool(rows) and dict(rows).keys() == {"sent"}
 
-    wait_for("every outbox row sent", outbox_drained)
-    rows = asyncio.run(_query(pg_url, "SELECT recipient, payload->'fields'->>'number' FROM outbox"))
-    queued = collections.Counter(rows)
-    # Committee members never wrote to the account: their alerts go as templates (number in the first key).
+    wait_for("every outbox row sent", drained)
+    rows = asyncio.run(_query(db, "SELECT recipient, payload->'fields'->>'number' FROM outbox"))
+    # Committee members never wrote to the account: alerts go as templates (number in the first key).
     delivered = collections.Counter((d.openid, d.data["character_string1"]) for d in fake.delivered)
-    assert delivered == queued and max(delivered.values()) == 1
-    assert fake.token_calls == 1
+    assert delivered == collections.Counter(rows) and max(delivered.values()) == 1
 
 
 def test_a_rule_added_from_the_command_line_is_in_force_in_every_server(
