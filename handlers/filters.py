@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from handlers.events import Event, TextMessage
 _NUMBER = re.compile(r"^#?\s*(\d{1,12})$")
 
 
+@functools.lru_cache(maxsize=256)  # every command filter of the router asks about the same message
 def _clean(text: str) -> str:
     # Full-width digits, letters and '#' typed on phones become their ASCII forms.
     return unicodedata.normalize("NFKC", text).strip()

@@ -27,7 +27,7 @@ async def record_many(session: AsyncSession, rows: list[NewInbound]) -> dict[str
     """Store a batch in one statement; returns {key: id} for the keys not stored before."""
     if not rows:
         return {}
-    values = [
+    params = [
         {
             "dedup_key": r.key,
             "openid": r.openid,
@@ -40,11 +40,10 @@ async def record_many(session: AsyncSession, rows: list[NewInbound]) -> dict[str
     ]
     stmt = (
         insert_for(session, InboundMessage)
-        .values(values)
         .on_conflict_do_nothing(index_elements=["dedup_key"])
         .returning(InboundMessage.dedup_key, InboundMessage.id)
     )
-    return {key: id_ for key, id_ in (await session.execute(stmt)).all()}
+    return {key: id_ for key, id_ in (await session.execute(stmt, params)).all()}
 
 
 async def by_key(session: AsyncSession, key: str) -> InboundMessage | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import bindparam, case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,25 +24,36 @@ class Seen:
 
 async def touch_many(session: AsyncSession, seen: dict[str, Seen]) -> dict[str, Reporter]:
     """Find or create a batch of senders in one statement, restarting their customer-service quota."""
-    table = insert_for(session, Reporter)
-    ex = table.excluded
-    stmt = (
-        table.values(
-            [
-                {
-                    "openid": o,
-                    "subscribed": True,
-                    "first_seen_at": s.at,
-                    "last_inbound_at": s.at,
-                    "last_message_at": s.message_at,
-                    "message_sends": 0,
-                    "last_event_at": s.event_at,
-                    "event_sends": 0,
-                }
-                for o, s in seen.items()
-            ]
-        )
-        .on_conflict_do_update(
+    stmt = _touch_statement(session)
+    params = [
+        {
+            "openid": o,
+            "subscribed": True,
+            "first_seen_at": s.at,
+            "last_inbound_at": s.at,
+            "last_message_at": s.message_at,
+            "message_sends": 0,
+            "last_event_at": s.event_at,
+            "event_sends": 0,
+        }
+        for o, s in seen.items()
+    ]
+    # A parameter list, not .values(list): one cached statement that SQLAlchemy renders as one
+    # multi-row INSERT (insertmanyvalues), without coercing every value of every row anew.
+    rows = (await session.execute(stmt, params, execution_options={"populate_existing": True})).scalars()
+    return {r.openid: r for r in rows}
+
+
+_TOUCH: dict[str, Any] = {}
+
+
+def _touch_statement(session: AsyncSession) -> Any:
+    """Built once per dialect: its `excluded` columns cost more to make than the statement to run."""
+    dialect = session.bind.dialect.name
+    if dialect not in _TOUCH:
+        table = insert_for(session, Reporter)
+        ex = table.excluded
+        _TOUCH[dialect] = table.on_conflict_do_update(
             index_elements=["openid"],
             set_={
                 "last_inbound_at": ex.last_inbound_at,
@@ -51,11 +63,8 @@ async def touch_many(session: AsyncSession, seen: dict[str, Seen]) -> dict[str, 
                 "last_event_at": func.coalesce(ex.last_event_at, Reporter.last_event_at),
                 "event_sends": case((ex.last_event_at.is_(None), Reporter.event_sends), else_=0),
             },
-        )
-        .returning(Reporter)
-    )
-    rows = (await session.execute(stmt, execution_options={"populate_existing": True})).scalars()
-    return {r.openid: r for r in rows}
+        ).returning(Reporter)
+    return _TOUCH[dialect]
 
 
 async def by_openid(session: AsyncSession, openid: str) -> Reporter | None:
