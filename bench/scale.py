@@ -66,13 +66,24 @@ def processes(cfg: Path, n: int, *args: str) -> Iterator[list[subprocess.Popen[b
             stop(p)
 
 
-def intake(cfg: Path, servers: int, seconds: int, run_id: int) -> Run:
+def intake(cfg: Path, servers: int, seconds: int, run_id: int) -> tuple[Run, float]:
+    """The wrk run, and how busy the machine's cores were meanwhile (0–1)."""
     port = free_port()
     with processes(cfg, servers, "serve", "--port", str(port), "--reuse-port") as procs:
         for p in procs:
             wait_up(port, p)
         time.sleep(2.0)  # every process has bound the port and loaded its rules
-        return wrk(port, seconds, 64, run_id)
+        before = cpu_times()
+        run = wrk(port, seconds, 64, run_id)
+        after = cpu_times()
+    idle, total = (a - b for a, b in zip(after, before, strict=True))
+    return run, 1 - idle / total
+
+
+def cpu_times() -> tuple[int, int]:
+    """(idle, total) jiffies of all cores, from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    return fields[3] + fields[4], sum(fields)
 
 
 def dispatch(cfg: Path, url: str, workers: int, n: int, offset: int) -> float:
@@ -110,7 +121,7 @@ def main() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     fake = subprocess.Popen([sys.executable, "-c", FAKE, str(port)], env=env)  # noqa: S603
     base = f"http://127.0.0.1:{port}"
-    rows: list[tuple[str, Run]] = []
+    rows: list[tuple[str, tuple[Run, float]]] = []
     sends: list[tuple[int, float]] = []
     try:
         wait_up(port, fake)
@@ -134,12 +145,17 @@ def main() -> None:
 
 
 def report(
-    rows: list[tuple[str, Run]], sends: list[tuple[int, float]], n: int, counts: dict[str, int]
+    rows: list[tuple[str, tuple[Run, float]]], sends: list[tuple[int, float]], n: int, counts: dict[str, int]
 ) -> None:
-    one = rows[1][1].rps
-    print(f"\n{'intake':22} {'req/s':>8} {'× 1 serve':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
-    for name, r in rows:
-        print(f"{name:22} {r.rps:8.0f} {r.rps / one:10.2f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} {r.errors:7d}")
+    one = rows[1][1][0].rps
+    print(f"\n{'intake':22} {'req/s':>8} {'× 1 serve':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}", end="")
+    print(f" {'CPU busy':>9}")
+    for name, (r, busy) in rows:
+        print(
+            f"{name:22} {r.rps:8.0f} {r.rps / one:10.2f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} {r.errors:7d}",
+            end="",
+        )
+        print(f" {busy:9.0%}")
     first = sends[0][1]
     print(f"\n{'dispatch (PostgreSQL)':22} {'msg/s':>8} {'× 1 worker':>10} {'seconds':>8}")
     for workers, seconds in sends:
