@@ -53,7 +53,7 @@ async def prepare(db_url: str) -> None:
 
 
 @pytest.fixture
-def live_api(sqlite_url: str, tmp_path: Path) -> Iterator[LiveAPI]:
-    asyncio.run(prepare(sqlite_url))
-    with serve_app_in_thread(create_app(make_config(sqlite_url))) as url:
-        yield LiveAPI(url, sqlite_url)
+def live_api(db_url: str, tmp_path: Path) -> Iterator[LiveAPI]:
+    asyncio.run(prepare(db_url))
+    with serve_app_in_thread(create_app(make_config(db_url))) as url:
+        yield LiveAPI(url, db_url)

@@ -19,10 +19,10 @@ ARTIFACTS = Path(os.environ.get("LOUWU_ARTIFACTS", Path(__file__).resolve().pare
 
 
 @pytest.fixture
-def config(sqlite_url: str) -> Config:
+def config(db_url: str) -> Config:
     """The demo's settings: the simulator (and its fake of WeChat's API) and the scheduler in process."""
     return make_config(
-        sqlite_url,
+        db_url,
         simulator={"enabled": True},
         scheduler={"in_process": True, "dispatch_interval": 0.5},
         templates={"issue_update": "tpl_update", "alert": "tpl_alert"},

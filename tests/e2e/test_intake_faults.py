@@ -41,14 +41,14 @@ def _router_with(handler_router: Router) -> Router:
     return Router("test").include(handler_router, root)
 
 
-async def test_failing_handler_replies_politely_and_keeps_the_message(aiohttp_client, sqlite_url, clock):
+async def test_failing_handler_replies_politely_and_keeps_the_message(aiohttp_client, db_url, clock):
     broken = Router("broken")
 
     @broken.on(TextMessage)
     async def explode(msg, ctx):
         raise RuntimeError("boom")
 
-    config = make_config(sqlite_url)
+    config = make_config(db_url)
     client = await aiohttp_client(create_app(config, clock=clock, router=_router_with(broken)))
     wx = WeChatSender(client, TOKEN, APP_ID, clock=clock)
     answer = await wx.text("o_x", "电梯坏了")
@@ -61,7 +61,7 @@ async def test_failing_handler_replies_politely_and_keeps_the_message(aiohttp_cl
 
 
 async def test_slow_handler_answers_success_and_a_retry_gets_the_stored_reply(
-    aiohttp_client, sqlite_url, clock
+    aiohttp_client, db_url, clock
 ):
     slow = Router("slow")
 
@@ -70,7 +70,7 @@ async def test_slow_handler_answers_success_and_a_retry_gets_the_stored_reply(
         await asyncio.sleep(0.3)
         return TextReply("慢慢来 #1")
 
-    config = make_config(sqlite_url, server={"reply_deadline": 0.1})
+    config = make_config(db_url, server={"reply_deadline": 0.1})
     client = await aiohttp_client(create_app(config, clock=clock, router=_router_with(slow)))
     wx = WeChatSender(client, TOKEN, APP_ID, clock=clock)
     sent = wx.message("o_x", "text", Content="电梯坏了")
@@ -83,7 +83,7 @@ async def test_slow_handler_answers_success_and_a_retry_gets_the_stored_reply(
 
 
 async def test_slow_reply_follows_as_a_customer_service_message(
-    aiohttp_client, sqlite_url, clock, fake_wechat
+    aiohttp_client, db_url, clock, fake_wechat
 ):
     slow = Router("slow")
 
@@ -92,7 +92,7 @@ async def test_slow_reply_follows_as_a_customer_service_message(
         await asyncio.sleep(0.3)
         return TextReply("慢慢来 #1")
 
-    config = make_config(sqlite_url, fake_wechat.url, server={"reply_deadline": 0.1})
+    config = make_config(db_url, fake_wechat.url, server={"reply_deadline": 0.1})
     client = await aiohttp_client(create_app(config, clock=clock, router=_router_with(slow)))
     wx = WeChatSender(client, TOKEN, APP_ID, clock=clock)
     assert (await wx.text("o_x", "电梯坏了")).body == "success"

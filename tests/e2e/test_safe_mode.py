@@ -11,8 +11,8 @@ from tests.wx import WeChatSender
 
 
 @pytest.fixture
-async def safe_wx(aiohttp_client, sqlite_url, clock):
-    config = make_config(sqlite_url, wechat={"encoding_aes_key": AES_KEY})
+async def safe_wx(aiohttp_client, db_url, clock):
+    config = make_config(db_url, wechat={"encoding_aes_key": AES_KEY})
     client = await aiohttp_client(create_app(config, clock=clock))
     return WeChatSender(client, TOKEN, APP_ID, aes_key=AES_KEY, clock=clock)
 

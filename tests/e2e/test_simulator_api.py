@@ -18,8 +18,8 @@ from tests.conftest import make_config
 
 
 @pytest.fixture
-def config(sqlite_url: str) -> Config:
-    return make_config(sqlite_url, simulator={"enabled": True})
+def config(db_url: str) -> Config:
+    return make_config(db_url, simulator={"enabled": True})
 
 
 @pytest.fixture
@@ -40,8 +40,8 @@ async def _stream(sim: Any, after: int = 0) -> list[dict[str, Any]]:
     return bubbles
 
 
-async def test_the_simulator_is_off_unless_configured(aiohttp_client: Any, sqlite_url: str) -> None:
-    client = await aiohttp_client(create_app(make_config(sqlite_url)))
+async def test_the_simulator_is_off_unless_configured(aiohttp_client: Any, db_url: str) -> None:
+    client = await aiohttp_client(create_app(make_config(db_url)))
     assert (await client.get("/simulator")).status == 404
     assert (await client.post("/simulator/act", json={})).status == 404
 

@@ -108,9 +108,9 @@ async def test_retries_give_up_after_the_limit(
 
 
 async def test_closed_window_falls_back_to_template(
-    aiohttp_client, sqlite_url: str, fake_wechat: FakeWeChatAPI, clock: FrozenClock
+    aiohttp_client, db_url: str, fake_wechat: FakeWeChatAPI, clock: FrozenClock
 ) -> None:
-    jobs = await _jobs_with_templates(aiohttp_client, sqlite_url, fake_wechat, clock)
+    jobs = await _jobs_with_templates(aiohttp_client, db_url, fake_wechat, clock)
     await open_window(jobs, "o_alice")
     fake_wechat.close_window("o_alice")
     await queue(jobs, text("o_alice", "您反映的 #1（四楼食堂下个月就关了，九百多人以后去哪吃饭？）已受理"))
@@ -124,9 +124,9 @@ async def test_closed_window_falls_back_to_template(
 
 
 async def test_outside_the_window_goes_by_template_without_trying_custom(
-    aiohttp_client, sqlite_url: str, fake_wechat: FakeWeChatAPI, clock: FrozenClock
+    aiohttp_client, db_url: str, fake_wechat: FakeWeChatAPI, clock: FrozenClock
 ) -> None:
-    jobs = await _jobs_with_templates(aiohttp_client, sqlite_url, fake_wechat, clock)
+    jobs = await _jobs_with_templates(aiohttp_client, db_url, fake_wechat, clock)
     await queue(jobs, text("o_never_wrote", "update"))
     assert await jobs.dispatch_outbox() == 1
     assert fake_wechat.calls_to(CUSTOM) == []
@@ -134,9 +134,9 @@ async def test_outside_the_window_goes_by_template_without_trying_custom(
 
 
 async def test_digest_never_goes_by_template(
-    aiohttp_client, sqlite_url: str, fake_wechat: FakeWeChatAPI, clock: FrozenClock
+    aiohttp_client, db_url: str, fake_wechat: FakeWeChatAPI, clock: FrozenClock
 ) -> None:
-    jobs = await _jobs_with_templates(aiohttp_client, sqlite_url, fake_wechat, clock)
+    jobs = await _jobs_with_templates(aiohttp_client, db_url, fake_wechat, clock)
     await queue(jobs, text("o_never_wrote", "今日更新", kind="digest"))
     await jobs.dispatch_outbox()
     [row] = await rows(jobs)

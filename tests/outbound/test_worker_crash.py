@@ -6,12 +6,10 @@ from __future__ import annotations
 import asyncio
 import collections
 import datetime as dt
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 
 from bot.simulator.fake_wechat import FakeWeChatAPI
-from storage import repos, schema
+from storage import repos
 from storage.db import make_engine, make_sessionmaker
 from storage.repos.outbox import NewMessage
 from storage.repos.people import Seen
@@ -34,10 +32,19 @@ def _queue(url: str) -> None:
     asyncio.run(go())
 
 
-def test_killed_worker_resumes_and_sends_every_row(tmp_path: Path) -> None:
-    db = tmp_path / "louwu.db"
-    url = f"sqlite+aiosqlite:///{db}"
-    schema.upgrade(url)
+def _unsent(url: str) -> int:
+    async def go() -> int:
+        engine = make_engine(url)
+        async with make_sessionmaker(engine)() as session:
+            counts = await repos.outbox.counts(session)
+        await engine.dispose()
+        return sum(n for status, n in counts.items() if status != "sent")
+
+    return asyncio.run(go())
+
+
+def test_killed_worker_resumes_and_sends_every_row(tmp_path: Path, db_url: str) -> None:
+    url = db_url
     _queue(url)
     fake = FakeWeChatAPI("wx_louwu_demo", "secret")
     fake.slow("/cgi-bin/message/custom/send", 0.01)
@@ -56,11 +63,7 @@ def test_killed_worker_resumes_and_sends_every_row(tmp_path: Path) -> None:
 
         second = Louwu.start(cfg, "worker")
 
-        def all_sent() -> bool:
-            with closing(sqlite3.connect(db)) as conn:
-                return conn.execute("SELECT count(*) FROM outbox WHERE status != 'sent'").fetchone()[0] == 0
-
-        wait_for("every row sent", all_sent)
+        wait_for("every row sent", lambda: _unsent(url) == 0)
         second.stop()
     counts = collections.Counter(d.text for d in fake.delivered)
     assert set(counts) == {f"msg o_u{i}" for i in range(ROWS)}
