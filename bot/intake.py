@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.rules import LiveRules
+from bot.wechat.parse import to_event, xml_fields
 from handlers import texts
 from handlers.context import HandlerContext, TopicSettings
 from handlers.errors import HandlerFailed
@@ -35,6 +36,9 @@ from storage.repos.people import Seen
 logger = logging.getLogger("louwu.intake")
 
 BATCH_MAX = 64
+# WeChat retries a message three times within about 15 s; a row still unhandled after this is stranded.
+STRANDED_AFTER = dt.timedelta(seconds=60)
+SWEEP_SECONDS = 60.0
 
 
 @dataclass(eq=False)
@@ -49,6 +53,8 @@ class Delivery:
     inbound_id: int | None = None
     # Set when this delivery is a retry of another in the same batch.
     first: Delivery | None = None
+    # False when another process (or the sweep) had handled it first: its reply is theirs.
+    handled_here: bool = False
 
 
 def _future() -> asyncio.Future:  # type: ignore[type-arg]
@@ -76,19 +82,22 @@ class Intake:
         self._topics = topics or TopicSettings()
         self._on_urgent = on_urgent
         self._queue: asyncio.Queue[Delivery] = asyncio.Queue()
-        self._task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
         self._late: set[asyncio.Task[None]] = set()
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="louwu-intake")
+    def start(self, sweep_seconds: float = SWEEP_SECONDS) -> None:
+        self._tasks = [
+            asyncio.create_task(self._run(), name="louwu-intake"),
+            asyncio.create_task(self._sweep_every(sweep_seconds), name="louwu-intake-sweep"),
+        ]
 
     async def stop(self) -> None:
         """Finish what is queued, then stop."""
         await self._queue.join()
         await asyncio.gather(*self._late, return_exceptions=True)
-        if self._task:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
 
     def submit(self, event: Event, raw: str) -> Delivery:
         delivery = Delivery(event, raw, self._now())
@@ -113,6 +122,38 @@ class Intake:
             logger.warning("late reply to %s not queued, database unavailable: %s", d.event.kind, exc)
             return
         self._on_urgent()
+
+    async def sweep(self) -> int:
+        """Handle the stranded rows (stored, never handled, no longer retried by WeChat) and send
+        their replies as customer-service messages; returns how many were handled."""
+        now = self._now()
+        async with translated(), self._sm.begin() as session:
+            rows = await repos.inbound.stranded(session, now - STRANDED_AFTER, self._batch_max)
+        todo: list[Delivery] = []
+        for row in rows:
+            d = Delivery(to_event(xml_fields(row.raw)), row.raw, row.received_at)
+            d.inbound_id = row.id
+            todo.append(d)
+        replies = await self._handle_all(todo)
+        ours = [d for d in todo if d.handled_here]
+        for d, reply in zip(todo, replies, strict=True):
+            d.replied.set_result(reply)
+            if d.handled_here:
+                await self._push(d)
+        if ours:
+            logger.warning("handled %d stranded message(s); their replies follow as messages", len(ours))
+        return len(todo)
+
+    async def _sweep_every(self, seconds: float) -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            try:
+                while await self.sweep() == self._batch_max:
+                    pass
+            except DatabaseUnavailable as exc:
+                logger.warning("sweep of stranded messages skipped, database unavailable: %s", exc)
+            except Exception:
+                logger.exception("sweep of stranded messages failed")
 
     async def _run(self) -> None:
         while True:
@@ -224,6 +265,7 @@ class Intake:
                 self._topics,
             )
             reply, error = await self._dispatch(session, ctx, e, isolate)
+            d.handled_here = True
             replies[d.inbound_id] = reply
             finished.append((d.inbound_id, _text_of(reply), error))
         await repos.inbound.finish_many(session, finished)

@@ -70,6 +70,18 @@ async def claim_received(session: AsyncSession, ids: list[int]) -> set[int]:
     return set((await session.execute(stmt)).scalars())
 
 
+async def stranded(session: AsyncSession, before: dt.datetime, limit: int) -> list[InboundMessage]:
+    """Rows stored but never handled (a crash or a lost database between the two transactions),
+    received before `before`: WeChat has stopped retrying them, so nobody else will bring them back."""
+    stmt = (
+        select(InboundMessage)
+        .where(InboundMessage.status == RECEIVED, InboundMessage.received_at < before)
+        .order_by(InboundMessage.id)
+        .limit(limit)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
 async def replies_of(session: AsyncSession, ids: list[int]) -> dict[int, str | None]:
     """The stored replies of rows someone else handled."""
     if not ids:
