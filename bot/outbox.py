@@ -223,7 +223,7 @@ class _Sending:
                 self._hold_all(exc)
                 return Outcome(row.id, PENDING, row.attempts, self.now + STOP_HOLD, error=_why(exc))
             except Permanent as exc:
-                logger.warning("outbox %d to %s failed: %s", row.id, row.recipient, exc)
+                logger.warning("outbox %d to %s failed: %s", row.id, row.recipient, exc)  # logs.py hashes it
                 return Outcome(row.id, FAILED, attempts, self.now, channel, _why(exc))
             return Outcome(row.id, SENT, attempts, self.now, channel, None, self.now)
         note = _why(last) if last else "no channel now: outside the 48-hour window and no template"

@@ -22,6 +22,8 @@ def is_sqlite(url: str) -> bool:
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """Create the async engine; for SQLite, set the pragmas every connection needs."""
+    # A failed statement's message would carry its parameters (openids, complaints) into the logs.
+    kwargs.setdefault("hide_parameters", True)
     if not is_sqlite(url):
         kwargs.setdefault("pool_pre_ping", True)
         return create_async_engine(url, **kwargs)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
@@ -43,15 +42,6 @@ def get_config() -> Config:
         return load_config(path)
     except ConfigError as exc:
         raise Fail(str(exc)) from None
-
-
-def setup_logging(config: Config) -> None:
-    logging.basicConfig(
-        level=config.log.level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # APScheduler logs every run of every job at INFO: louwu's own loggers say what matters.
-    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
 def run(coro_fn: Callable[..., Awaitable[T]]) -> Callable[..., T]:

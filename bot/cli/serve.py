@@ -11,8 +11,9 @@ import click
 from aiohttp import web
 
 from bot.app import create_app
-from bot.cli.common import Fail, database_errors, get_config, setup_logging
+from bot.cli.common import Fail, database_errors, get_config
 from bot.config import Config
+from bot.logs import setup_logging
 from storage import schema
 from storage.db import make_engine
 

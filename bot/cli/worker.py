@@ -11,10 +11,11 @@ import signal
 import click
 
 from bot.app import outbound
-from bot.cli.common import Fail, database_errors, get_config, setup_logging
+from bot.cli.common import Fail, database_errors, get_config
 from bot.cli.serve import check_schema, describe_outbound
 from bot.clock import Clock
 from bot.config import Config
+from bot.logs import setup_logging
 from bot.scheduler import Scheduler
 from storage.db import make_engine, make_sessionmaker
 

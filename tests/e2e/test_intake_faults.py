@@ -60,9 +60,7 @@ async def test_failing_handler_replies_politely_and_keeps_the_message(aiohttp_cl
     assert "boom" in row.error
 
 
-async def test_slow_handler_answers_success_and_a_retry_gets_the_stored_reply(
-    aiohttp_client, db_url, clock
-):
+async def test_slow_handler_answers_success_and_a_retry_gets_the_stored_reply(aiohttp_client, db_url, clock):
     slow = Router("slow")
 
     @slow.on(TextMessage)
@@ -82,9 +80,7 @@ async def test_slow_handler_answers_success_and_a_retry_gets_the_stored_reply(
     assert retry.text == "慢慢来 #1"
 
 
-async def test_slow_reply_follows_as_a_customer_service_message(
-    aiohttp_client, db_url, clock, fake_wechat
-):
+async def test_slow_reply_follows_as_a_customer_service_message(aiohttp_client, db_url, clock, fake_wechat):
     slow = Router("slow")
 
     @slow.on(TextMessage)
