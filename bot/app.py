@@ -12,7 +12,7 @@ from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import admin
+from bot import admin, headers
 from bot.api import v1 as api_v1
 from bot.clock import Clock, OffsetClock
 from bot.config import Config
@@ -60,6 +60,7 @@ def create_app(config: Config, clock: Clock | None = None, router: Router | None
         app[SAFE_MODE] = SafeMode(wx.encoding_aes_key, wx.app_id)
         app[ENCRYPTER] = ReplyEncrypter(wx.token, wx.encoding_aes_key, wx.app_id)
     app.cleanup_ctx.append(_database)
+    headers.setup(app)
     admin.setup(app)
     api_v1.setup(app)
     if config.simulator.enabled:

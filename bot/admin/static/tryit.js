@@ -40,7 +40,7 @@
     const mine = ++asked;
     const resp = await fetch("/admin/rules/try", {
       method: "POST",
-      headers: {"Content-Type": "application/json", "X-CSRF-Token": window.LOUWU_CSRF},
+      headers: {"Content-Type": "application/json", "X-CSRF-Token": document.getElementById("tryit").dataset.csrf},
       body: JSON.stringify({text}),
     });
     if (resp.ok && mine === asked) draw(await resp.json());
