@@ -119,7 +119,9 @@ async def _intake(app: web.Application) -> AsyncIterator[None]:
         app[CLOCK].now,
         similarity=similarity,
         topics=TopicSettings(config.topics.threshold, config.topics.window_days),
-        on_urgent=scheduler.wake_dispatch if scheduler else app[JOBS].dispatcher.wake,
+        # Without a scheduler here, workers elsewhere are woken by the transaction's NOTIFY
+        # (PostgreSQL) or find the row at their next tick.
+        on_urgent=scheduler.wake_dispatch if scheduler else lambda: None,
     )
     intake.start()
     app[INTAKE] = intake
