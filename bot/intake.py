@@ -112,20 +112,27 @@ class Intake:
 
     async def _push(self, d: Delivery) -> None:
         reply = await d.replied
-        if not isinstance(reply, TextReply):
-            return
-        message = NewMessage(d.event.openid, "reply", reply.text, dedup_key=f"reply:{d.event.dedup_key}")
         try:
-            async with translated(), self._sm.begin() as session:
-                await repos.outbox.enqueue(session, [message], self._now())
+            await self._send_replies([(d, reply)])
         except DatabaseUnavailable as exc:
             logger.warning("late reply to %s not queued, database unavailable: %s", d.event.kind, exc)
+
+    async def _send_replies(self, answered: list[tuple[Delivery, Reply | None]]) -> None:
+        """Queue text replies as customer-service messages, in one transaction."""
+        messages = [
+            NewMessage(d.event.openid, "reply", reply.text, dedup_key=f"reply:{d.event.dedup_key}")
+            for d, reply in answered
+            if isinstance(reply, TextReply)
+        ]
+        if not messages:
             return
+        async with translated(), self._sm.begin() as session:
+            await repos.outbox.enqueue(session, messages, self._now())
         self._on_urgent()
 
     async def sweep(self) -> int:
         """Handle the stranded rows (stored, never handled, no longer retried by WeChat) and send
-        their replies as customer-service messages; returns how many were handled."""
+        their replies as customer-service messages; returns how many rows it found."""
         now = self._now()
         async with translated(), self._sm.begin() as session:
             rows = await repos.inbound.stranded(session, now - STRANDED_AFTER, self._batch_max)
@@ -135,11 +142,9 @@ class Intake:
             d.inbound_id = row.id
             todo.append(d)
         replies = await self._handle_all(todo)
-        ours = [d for d in todo if d.handled_here]
-        for d, reply in zip(todo, replies, strict=True):
-            d.replied.set_result(reply)
-            if d.handled_here:
-                await self._push(d)
+        # Those another process handled first had their reply from it.
+        ours = [(d, r) for d, r in zip(todo, replies, strict=True) if d.handled_here]
+        await self._send_replies(ours)
         if ours:
             logger.warning("handled %d stranded message(s); their replies follow as messages", len(ours))
         return len(todo)
