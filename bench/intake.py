@@ -66,9 +66,19 @@ def wait_up(port: int, proc: subprocess.Popen, timeout: float = 30) -> None:
     raise SystemExit(f"server on port {port} did not start")
 
 
+def signed_paths(seconds: int, ts: str) -> Path:
+    """A file of signed /wechat query strings, one per request wrk may send (at most 40,000 a second)."""
+    fd, name = tempfile.mkstemp(suffix=".txt", prefix="louwu-signed-")
+    with os.fdopen(fd, "w") as out:
+        for i in range(40_000 * seconds):
+            nonce = f"b{i}"
+            out.write(f"/wechat?timestamp={ts}&nonce={nonce}&signature={signature(TOKEN, ts, nonce)}\n")
+    return Path(name)
+
+
 def wrk(port: int, seconds: int, connections: int, run_id: int) -> Run:
-    ts, nonce = str(int(time.time())), "bench"
-    sig = signature(TOKEN, ts, nonce)
+    ts = str(int(time.time()))
+    paths = signed_paths(seconds, ts)
     cmd = pinned(
         [
             "wrk",
@@ -80,14 +90,16 @@ def wrk(port: int, seconds: int, connections: int, run_id: int) -> Run:
             str(ROOT / "bench" / "wechat.lua"),
             f"http://127.0.0.1:{port}",
             "--",
+            str(paths),
             ts,
-            nonce,
-            sig,
             str(run_id),
         ],
         "0",
     )
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    finally:
+        paths.unlink()
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))
     errors = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0
@@ -125,18 +137,18 @@ def stop(proc: subprocess.Popen) -> None:
 
 async def paced(port: int, rate: float, seconds: float, run_id: int) -> tuple[float, float, int]:
     """Open-loop load at a fixed rate; returns p50 and p99 in ms and the failures."""
-    ts, nonce = str(int(time.time())), "paced"
-    params = {"timestamp": ts, "nonce": nonce, "signature": signature(TOKEN, ts, nonce)}
+    ts = str(int(time.time()))
     latencies: list[float] = []
     failures = 0
 
     async def one(session: aiohttp.ClientSession, i: int) -> None:
         nonlocal failures
         body = (
-            f"<xml><ToUserName>gh</ToUserName><FromUserName>o_paced_{i % 300}</FromUserName>"
+            f"<xml><ToUserName>gh</ToUserName><FromUserName>o_paced_{i}</FromUserName>"
             f"<CreateTime>{ts}</CreateTime><MsgType>text</MsgType>"
             f"<Content>电梯又坏了，等了好久 ({i})</Content><MsgId>{run_id}{i:09d}</MsgId></xml>"
         )
+        params = {"timestamp": ts, "nonce": f"p{i}", "signature": signature(TOKEN, ts, f"p{i}")}
         start = time.perf_counter()
         try:
             async with session.post(f"http://127.0.0.1:{port}/wechat", params=params, data=body) as r:

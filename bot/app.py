@@ -16,6 +16,7 @@ from bot import admin, headers
 from bot.api import v1 as api_v1
 from bot.clock import Clock, OffsetClock
 from bot.config import Config
+from bot.flood import FloodLimit
 from bot.intake import Intake
 from bot.jobs import Jobs
 from bot.keys import (
@@ -26,6 +27,7 @@ from bot.keys import (
     ENGINE,
     INTAKE,
     JOBS,
+    REPLAYS,
     ROUTER,
     SAFE_MODE,
     SCHEDULER,
@@ -37,6 +39,7 @@ from bot.scheduler import Scheduler
 from bot.simulator import routes as simulator
 from bot.wechat import callback
 from bot.wechat.api import WeChatAPI
+from bot.wechat.replay import ReplayGuard
 from bot.wechat.reply import ReplyEncrypter
 from bot.wechat.verify import SafeMode
 from handlers import build_router
@@ -55,6 +58,7 @@ def create_app(config: Config, clock: Clock | None = None, router: Router | None
     app[CONFIG] = config
     app[CLOCK] = clock or (OffsetClock() if config.simulator.enabled else Clock())
     app[ROUTER] = router or build_router()
+    app[REPLAYS] = ReplayGuard(config.wechat.timestamp_tolerance)
     wx = config.wechat
     if wx.safe_mode:
         app[SAFE_MODE] = SafeMode(wx.encoding_aes_key, wx.app_id)
@@ -122,6 +126,7 @@ async def _intake(app: web.Application) -> AsyncIterator[None]:
         # Without a scheduler here, workers elsewhere are woken by the transaction's NOTIFY
         # (PostgreSQL) or find the row at their next tick.
         on_urgent=scheduler.wake_dispatch if scheduler else lambda: None,
+        flood=FloodLimit(config.server.messages_per_user_per_minute),
     )
     intake.start()
     app[INTAKE] = intake

@@ -30,6 +30,11 @@ class ServerConfig:
     # WeChat gives 5 s for a passive reply; past this we answer "success" and finish later.
     reply_deadline: float = 4.0
     max_body_bytes: int = 64 * 1024
+    # A client slower than this to send its body (or idle this long between requests) is cut off,
+    # so a connection that trickles bytes cannot hold the server.
+    read_timeout: float = 10.0
+    # Messages a minute from one user beyond which they are stored but not handled (a flood).
+    messages_per_user_per_minute: int = 20
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.flood import FloodLimit
 from bot.rules import LiveRules
 from bot.wechat.parse import to_event, xml_fields
 from handlers import texts
@@ -72,6 +73,7 @@ class Intake:
         similarity: Similarity | None = None,
         topics: TopicSettings | None = None,
         on_urgent: Callable[[], None] = lambda: None,
+        flood: FloodLimit | None = None,
     ) -> None:
         self._sm = sessionmaker
         self._router = router
@@ -81,6 +83,7 @@ class Intake:
         self._similarity = similarity
         self._topics = topics or TopicSettings()
         self._on_urgent = on_urgent
+        self._flood = flood
         self._queue: asyncio.Queue[Delivery] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         self._late: set[asyncio.Task[None]] = set()
@@ -187,6 +190,7 @@ class Intake:
         # Retries follow their first delivery; finished duplicates already have their stored reply.
         todo = [d for d in batch if d.first is None and not d.replied.done()]
         try:
+            todo = await self._limit(todo)
             replies = await self._handle_all(todo)
         except DatabaseUnavailable as exc:
             logger.warning("database lost while handling %d message(s): %s", len(todo), exc)
@@ -224,6 +228,25 @@ class Intake:
             d.inbound_id = row.id
             return
         d.replied.set_result(_stored(row.reply if row else None))
+
+    async def _limit(self, todo: list[Delivery]) -> list[Delivery]:
+        """Answer the messages over their sender's limit (kept, not handled); the rest, to handle."""
+        flood = self._flood
+        if flood is None:
+            return todo
+        over = [
+            d for d in todo if d.event.window == "message" and not flood.allows(d.event.openid, d.received_at)
+        ]
+        if not over:
+            return todo
+        async with translated(), self._sm.begin() as session:
+            await repos.inbound.throttle(
+                session, [d.inbound_id for d in over if d.inbound_id], texts.TOO_FAST
+            )
+        logger.warning("%d message(s) over a sender's limit kept, not handled", len(over))
+        for d in over:
+            d.replied.set_result(TextReply(texts.TOO_FAST))
+        return [d for d in todo if not d.replied.done()]
 
     async def _handle_all(self, todo: list[Delivery]) -> list[Reply | None]:
         """Handle a batch in one transaction; if a handler fails, redo it with a savepoint each."""

@@ -11,6 +11,7 @@ from bot.intake import Intake
 from bot.jobs import Jobs
 from bot.scheduler import Scheduler
 from bot.wechat.api import WeChatAPI
+from bot.wechat.replay import ReplayGuard
 from bot.wechat.reply import ReplyEncrypter
 from bot.wechat.verify import SafeMode
 from handlers.router import Router
@@ -27,3 +28,4 @@ SCHEDULER = web.AppKey("scheduler", Scheduler)
 SAFE_MODE = web.AppKey("safe_mode", SafeMode)
 ENCRYPTER = web.AppKey("encrypter", ReplyEncrypter)
 ROUTER = web.AppKey("router", Router)
+REPLAYS = web.AppKey("replays", ReplayGuard)

@@ -22,7 +22,9 @@ VOICE_UNRECOGNISED = "语音没有识别出文字，请改用文字描述，或�
 MEDIA_ATTACHED = "已将{what}附在您的反映 #{number} 上。"
 MEDIA_NO_ISSUE = "已收到{what}。请再用一句话说明遇到了什么问题，我们好登记。"
 ERROR = "抱歉，系统开小差了，您的消息已保存，我们会尽快处理。"
-BUSY = "消息太多，请稍候再发。您的消息已保存。"
+TOO_FAST = (
+    "您这一分钟发了很多条，消息都已保存；后面几条先不登记为新问题。请稍等一分钟再发，或把要说的合成一条。"
+)
 BIND_USAGE = "请回复「绑定 楼宇名」，例如「绑定 凯迪克大厦」。可选楼宇：{choices}"
 BOUND = "已绑定「{building}」。有什么问题，直接发文字或语音告诉我们。"
 BIND_NOT_FOUND = "没有找到「{query}」。可选楼宇：{choices}"

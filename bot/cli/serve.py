@@ -46,6 +46,8 @@ def run_server(config: Config, port: int | None = None, reuse_port: bool = False
             port=port,
             print=None,
             access_log=None,
+            # aiohttp's default keeps a silent connection an hour: a trickle of headers could hold it.
+            keepalive_timeout=config.server.read_timeout,
             reuse_port=reuse_port or None,
         )
     except OSError as exc:

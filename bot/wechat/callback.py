@@ -9,7 +9,7 @@ import time
 
 from aiohttp import web
 
-from bot.keys import CLOCK, CONFIG, ENCRYPTER, INTAKE, SAFE_MODE
+from bot.keys import CLOCK, CONFIG, ENCRYPTER, INTAKE, REPLAYS, SAFE_MODE
 from bot.wechat.parse import BadMessage, to_event, xml_fields
 from bot.wechat.reply import SUCCESS, render_text
 from bot.wechat.verify import Rejected, check_fresh, check_signature
@@ -39,13 +39,23 @@ async def receive(request: web.Request) -> web.StreamResponse:
     cfg = app[CONFIG]
     q = request.query
     timestamp, nonce = q.get("timestamp", ""), q.get("nonce", "")
+    now = app[CLOCK].now().timestamp()
     try:
         check_signature(cfg.wechat.token, q.get("signature", ""), timestamp, nonce)
-        check_fresh(timestamp, app[CLOCK].now().timestamp(), cfg.wechat.timestamp_tolerance)
+        check_fresh(timestamp, now, cfg.wechat.timestamp_tolerance)
     except Rejected as exc:
         logger.warning("callback refused: %s", exc)
         return _plain(f"forbidden: {exc}", 403)
-    body = await request.read()
+    try:
+        body = await asyncio.wait_for(request.read(), cfg.server.read_timeout)
+    except TimeoutError:
+        logger.warning("callback refused: body not received within %.0fs", cfg.server.read_timeout)
+        too_slow = _plain("request timeout: the body came too slowly", 408)
+        too_slow.force_close()  # the rest of the body is not worth waiting for
+        return too_slow
+    if not app[REPLAYS].fresh(timestamp, nonce, body, now):
+        logger.warning("callback refused: a used signature with another body (a replay)")
+        return _plain("forbidden: this signature was already used for another message", 403)
     encrypted = q.get("encrypt_type", "raw").lower() == "aes"
     try:
         fields = xml_fields(body)

@@ -20,7 +20,7 @@ class InboundMessage(Base):
     msg_type: Mapped[str] = mapped_column(String(32))
     raw: Mapped[str] = mapped_column(Text)
     received_at: Mapped[dt.datetime]
-    # handled | failed
+    # received | handled | failed | throttled (over the sender's limit: kept, never handled)
     status: Mapped[str] = mapped_column(String(16), default="handled")
     reply: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import InboundMessage
 from storage.repos._sql import insert_for
 
-RECEIVED, HANDLED, FAILED = "received", "handled", "failed"
+RECEIVED, HANDLED, FAILED, THROTTLED = "received", "handled", "failed", "throttled"
 
 
 @dataclass(frozen=True)
@@ -99,3 +99,13 @@ async def finish_many(session: AsyncSession, rows: list[tuple[int, str | None, s
         for i, reply, error in rows
     ]
     await session.execute(update(InboundMessage), params)
+
+
+async def throttle(session: AsyncSession, ids: list[int], reply: str) -> None:
+    """Keep these rows unhandled for good (over a sender's limit), with the reply they were given."""
+    stmt = (
+        update(InboundMessage)
+        .where(InboundMessage.id.in_(ids), InboundMessage.status == RECEIVED)
+        .values(status=THROTTLED, reply=reply)
+    )
+    await session.execute(stmt)

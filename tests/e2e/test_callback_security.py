@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import func, select
 
+from bot.app import create_app
+from bot.simulator.wechat_side import sign
 from bot.wechat.verify import signature
 from storage.models import InboundMessage
-from tests.conftest import TOKEN
+from tests.conftest import APP_ID, TOKEN, make_config
+from tests.wx import WeChatSender
 
 
 async def stored(sessionmaker) -> int:
@@ -80,3 +85,40 @@ async def test_oversized_body_is_413(wx):
     body = wx.message("o_x", "text", Content="长" * 40_000).xml
     answer = await wx.post(body)
     assert answer.status == 413
+
+
+async def test_a_signature_replayed_with_another_body_is_refused_and_not_stored(wx, sessionmaker):
+    first = await wx.text("o_x", "电梯坏了", timestamp=wx.now(), nonce="seen-once")
+    replay = await wx.text("o_mallory", "假消息", timestamp=wx.now(), nonce="seen-once")
+    assert first.status == 200
+    assert replay.status == 403
+    assert "already used" in replay.body
+    assert await stored(sessionmaker) == 1
+
+
+async def test_the_same_request_replayed_is_answered_as_a_retry(wx, sessionmaker):
+    sent = wx.message("o_x", "text", Content="电梯坏了")
+    first = await wx.post(sent.xml, timestamp=sent.create_time, nonce="twice")
+    again = await wx.post(sent.xml, timestamp=sent.create_time, nonce="twice")
+    assert again.status == 200
+    assert again.text == first.text
+    assert await stored(sessionmaker) == 1
+
+
+async def test_a_client_trickling_its_body_is_cut_off_and_others_are_served(
+    aiohttp_client, db_url, clock, sessionmaker
+):
+    app = create_app(make_config(db_url, server={"read_timeout": 0.5}), clock=clock)
+    client = await aiohttp_client(app)
+    wx = WeChatSender(client, TOKEN, APP_ID, clock=clock)
+    params = sign("", TOKEN, wx.now(), nonce="slow").params
+    reader, writer = await asyncio.open_connection(client.host, client.port)
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    writer.write(f"POST /wechat?{query} HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n<xml>".encode())
+    await writer.drain()
+    meanwhile = await wx.text("o_y", "门口单车太多了")
+    status_line = await asyncio.wait_for(reader.readline(), 5)
+    writer.close()
+    assert meanwhile.status == 200
+    assert b" 408 " in status_line
+    assert await stored(sessionmaker) == 1
