@@ -185,6 +185,19 @@ class Intake:
             logger.warning("database unavailable, %d message(s) refused: %s", len(batch), exc)
             _settle(batch, stored=False)
             return
+        except Exception:
+            if len(batch) == 1:
+                raise
+            # One message the database will not take must not cost the others their answer.
+            logger.exception("recording a batch failed; recording its %d messages one by one", len(batch))
+            for d in batch:
+                d.first, d.inbound_id = None, None
+                try:
+                    await self._process([d])
+                except Exception:
+                    logger.exception("a message could not be recorded")
+                    _settle([d], stored=False)
+            return
         for d in batch:
             d.stored.set_result(True)
         # Retries follow their first delivery; finished duplicates already have their stored reply.

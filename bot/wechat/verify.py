@@ -18,12 +18,13 @@ class Rejected(Exception):
 
 def signature(token: str, timestamp: str, nonce: str, *extra: str) -> str:
     parts = sorted([token, timestamp, nonce, *extra])
-    return hashlib.sha1("".join(parts).encode()).hexdigest()  # noqa: S324 - WeChat's scheme
+    # surrogatepass: a query string may carry anything; it must fail the check, not the server.
+    return hashlib.sha1("".join(parts).encode("utf-8", "surrogatepass")).hexdigest()  # noqa: S324 - WeChat's
 
 
 def check_signature(token: str, sig: str, timestamp: str, nonce: str, *extra: str) -> None:
     expected = signature(token, timestamp, nonce, *extra)
-    if not hmac.compare_digest(expected, sig.lower()):
+    if not hmac.compare_digest(expected.encode(), sig.lower().encode("utf-8", "surrogatepass")):
         raise Rejected("bad signature")
 
 

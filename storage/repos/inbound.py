@@ -31,7 +31,7 @@ async def record_many(session: AsyncSession, rows: list[NewInbound]) -> dict[str
         {
             "dedup_key": r.key,
             "openid": r.openid,
-            "msg_type": r.msg_type,
+            "msg_type": r.msg_type[:32],  # an unknown type is named by what the sender wrote
             "raw": r.raw,
             "received_at": r.received_at,
             "status": RECEIVED,
