@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_MS = 5000
+PG_CONNECT_SECONDS = 10
+PG_STATEMENT_SECONDS = 60
 
 
 def is_sqlite(url: str) -> bool:
@@ -26,6 +28,11 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     kwargs.setdefault("hide_parameters", True)
     if not is_sqlite(url):
         kwargs.setdefault("pool_pre_ping", True)
+        # A server that stops answering (a network partition, not a refusal) must become an error in
+        # bounded time, or the one intake task of a process would wait on it for good.
+        kwargs.setdefault(
+            "connect_args", {"timeout": PG_CONNECT_SECONDS, "command_timeout": PG_STATEMENT_SECONDS}
+        )
         return create_async_engine(url, **kwargs)
     engine = create_async_engine(url, **kwargs)
     _configure_sqlite(engine)

@@ -21,13 +21,25 @@ class Duplicate(StorageError):
 
 
 class DatabaseUnavailable(StorageError):
-    """The database is down, locked past its busy timeout, or refusing connections."""
+    """The database is down, locked past its busy timeout, refusing connections, or out of disk."""
+
+
+DISK_FULL = (
+    "the disk holding the database is full: nothing new can be stored (messages are refused with 503, "
+    "so WeChat retries them) until space is freed; the data already stored is intact"
+)
 
 
 def is_schema_missing(exc: BaseException) -> bool:
     """A table that is not there: the database was never migrated (not an outage)."""
     text = str(exc)
     return "no such table" in text or "UndefinedTableError" in text
+
+
+def is_full(exc: BaseException) -> bool:
+    """The disk under the database is full (SQLite's SQLITE_FULL, PostgreSQL's disk_full)."""
+    text = str(exc)
+    return "database or disk is full" in text or "DiskFullError" in text or "No space left" in text
 
 
 def is_unavailable(exc: BaseException) -> bool:
@@ -47,6 +59,8 @@ async def translated() -> AsyncIterator[None]:
     try:
         yield
     except Exception as exc:
+        if is_full(exc):
+            raise DatabaseUnavailable(DISK_FULL) from exc
         if is_unavailable(exc):
             raise DatabaseUnavailable(str(exc).splitlines()[0]) from exc
         raise
