@@ -56,7 +56,8 @@ RATE_LIMITED = 45011
 def error_for(errcode: int, errmsg: str = "", token_endpoint: bool = False) -> WeChatAPIError:
     """The exception for a non-zero errcode; `token_endpoint` for answers of the token endpoint."""
     if token_endpoint:
-        if errcode == -1 or errcode >= 500:
+        # -1 is WeChat's "busy"; 500–599 are HTTP statuses (every refusal code is larger).
+        if errcode == -1 or 500 <= errcode < 600:
             return Transient(errcode, errmsg)
         return TokenRefused(errcode, errmsg)
     if errcode in TOKEN_INVALID:

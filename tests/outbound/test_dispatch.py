@@ -232,3 +232,17 @@ async def test_a_claimed_row_is_released_when_its_lease_runs_out(
     assert await jobs.dispatch_outbox() == 0
     clock.advance(seconds=61)
     assert await jobs.dispatch_outbox() == 1
+
+
+async def test_a_refused_app_secret_holds_the_channels_and_says_so(
+    jobs: Jobs, fake_wechat: FakeWeChatAPI, caplog
+) -> None:
+    await open_window(jobs, "o_alice", "o_bob")
+    fake_wechat.fail_next("/cgi-bin/stable_token", 40125, times=10)  # a wrong AppSecret
+    await queue(jobs, text("o_alice", "一"), text("o_bob", "二"))
+    await jobs.dispatch_outbox()
+    asked = len(fake_wechat.calls_to("/cgi-bin/stable_token"))
+    await jobs.dispatch_outbox()
+    assert len(fake_wechat.calls_to("/cgi-bin/stable_token")) == asked  # held, not looped on
+    assert [(r.status, r.attempts) for r in await rows(jobs)] == [("pending", 0)] * 2
+    assert "check app_id, app_secret" in caplog.text
