@@ -11,34 +11,35 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 
-# A signature the cache has forgotten is also older than this many entries: at 1,000 messages a
-# second and the default 300-second window, about 40 MB.
-MAX_REMEMBERED = 300_000
+# At most this many signatures are remembered (about 250 bytes each); past it the oldest are
+# forgotten early. The default window at 1,000 messages a second stays under it.
+MAX_REMEMBERED = 400_000
 
 
 class ReplayGuard:
     def __init__(self, window: float, limit: int = MAX_REMEMBERED) -> None:
         self._window = window
         self._limit = limit
-        # (timestamp, nonce) -> (when first seen, digest of the body), oldest first
+        # (timestamp, nonce) -> (until when the timestamp passes the freshness check, body digest),
+        # in the order they came: nearly the order they expire in, as senders' clocks agree.
         self._seen: OrderedDict[tuple[str, str], tuple[float, bytes]] = OrderedDict()
 
     def fresh(self, timestamp: str, nonce: str, body: bytes, now: float) -> bool:
-        """False when these signed parameters came before with another body."""
+        """False when these signed parameters came before with another body. Call it only for a
+        timestamp that passed the freshness check."""
         self._forget(now)
         digest = hashlib.blake2b(body, digest_size=16).digest()
         key = (timestamp, nonce)
         seen = self._seen.get(key)
         if seen is not None:
             return seen[1] == digest
-        self._seen[key] = (now, digest)
+        self._seen[key] = (int(timestamp) + self._window, digest)
         return True
 
     def _forget(self, now: float) -> None:
-        # Past the window the timestamp check refuses the signature anyway (twice the window: the
-        # sender's clock may run ahead of ours by a whole window).
+        # Once its timestamp is stale the freshness check refuses a signature anyway.
         while self._seen:
-            _, (at, _) = next(iter(self._seen.items()))
-            if now - at <= 2 * self._window and len(self._seen) < self._limit:
+            _, (until, _) = next(iter(self._seen.items()))
+            if until >= now and len(self._seen) < self._limit:
                 return
             self._seen.popitem(last=False)
