@@ -37,6 +37,7 @@ from bot.outbox import Dispatcher
 from bot.rules import LiveRules
 from bot.scheduler import Scheduler
 from bot.simulator import routes as simulator
+from bot.text_guard import refuse_nul
 from bot.wechat import callback
 from bot.wechat.api import WeChatAPI
 from bot.wechat.replay import ReplayGuard
@@ -64,6 +65,7 @@ def create_app(config: Config, clock: Clock | None = None, router: Router | None
         app[SAFE_MODE] = SafeMode(wx.encoding_aes_key, wx.app_id)
         app[ENCRYPTER] = ReplyEncrypter(wx.token, wx.encoding_aes_key, wx.app_id)
     app.cleanup_ctx.append(_database)
+    app.middlewares.append(refuse_nul)
     headers.setup(app)
     admin.setup(app)
     api_v1.setup(app)

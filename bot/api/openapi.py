@@ -20,6 +20,8 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 ERROR = _json(_ref("Error"), "what is wrong")
 AUTH = {"401": _json(_ref("Error"), "no token, or an unknown or revoked one")}
 STRING = {"type": "string"}
+# Text a client sends: anything but NUL, which the server refuses (PostgreSQL cannot store it).
+TEXT = {"type": "string", "pattern": "^[^\\u0000]*$"}
 INT = {"type": "integer"}
 
 ISSUE_FIELDS: dict[str, Any] = {
@@ -69,7 +71,7 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "action": {"type": "string", "enum": list(BY_NAME)},
             "note": {
-                "type": "string",
+                **TEXT,
                 "description": "the note; transfer: its target; recategorise: a category id",
             },
         },
@@ -95,7 +97,7 @@ SCHEMAS: dict[str, Any] = {
     "TryIn": {
         "type": "object",
         "required": ["text"],
-        "properties": {"text": {"type": "string", "minLength": 1, "maxLength": 500}},
+        "properties": {"text": {**TEXT, "minLength": 1, "maxLength": 500}},
     },
     "Explanation": {
         "type": "object",
@@ -136,11 +138,11 @@ NUMBER = {
 }
 LIST_PARAMS = [
     _query("status", {"type": "string", "enum": [*STATUSES, "open"]}, "a status, or open"),
-    _query("category", STRING, "a category id"),
+    _query("category", TEXT, "a category id"),
     _query("building", {"type": "integer", "minimum": 1, "maximum": 2**62}, "a building id"),
     _query("urgent", {"type": "string", "enum": ["1"]}, "only urgent ones"),
     _query("overdue", {"type": "string", "enum": ["1"]}, "only overdue ones"),
-    _query("q", STRING, "text contains"),
+    _query("q", TEXT, "text contains"),
     _query("sort", {"type": "string", "enum": list(SORTS)}, "order"),
     _query("page", {"type": "integer", "minimum": 1, "maximum": 100_000}, "page, from 1"),
     _query("size", {"type": "integer", "minimum": 1, "maximum": 100}, "page size"),

@@ -209,3 +209,11 @@ async def test_html_and_sql_in_a_complaint_are_stored_verbatim_and_shown_escaped
     await browser.login("admin")
     page = (await browser.get("/admin/issues/1")).body_text
     assert "<script>alert" not in page and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
+
+
+async def test_a_nul_character_in_a_form_is_a_clear_400(browser: Browser, wx: WeChatSender) -> None:
+    await file_issue(wx, "o_alice", "kdk", CANTEEN)
+    await browser.login("admin")
+    await browser.get("/admin/issues/1")
+    resp = await browser.post("/admin/issues/1", {"action": "progress", "note": "a\x00b"})
+    assert resp.status == 400 and "NUL" in resp.body_text

@@ -59,3 +59,10 @@ def test_an_illegal_action_is_a_conflict_with_the_reason(live_api: LiveAPI) -> N
 def test_the_try_endpoint_explains_a_message(live_api: LiveAPI) -> None:
     status, body = call(live_api, "/api/v1/rules/try", body={"text": "四楼食堂下个月就关了"})
     assert status == 200 and body["winner"] == "dining"
+
+
+def test_a_nul_character_is_a_clear_400_on_both_backends(live_api: LiveAPI) -> None:
+    status, body = call(live_api, "/api/v1/issues?q=a%00b")
+    assert status == 400 and "NUL" in body["error"]
+    status, body = call(live_api, "/api/v1/issues/1/actions", body={"action": "progress", "note": "a\x00b"})
+    assert status == 400 and "NUL" in body["error"]
