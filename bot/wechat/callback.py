@@ -9,6 +9,7 @@ import time
 
 from aiohttp import web
 
+from bot.intake import Delivery
 from bot.keys import CLOCK, CONFIG, ENCRYPTER, INTAKE, REPLAYS, SAFE_MODE
 from bot.wechat.parse import BadMessage, to_event, xml_fields
 from bot.wechat.reply import SUCCESS, render_text
@@ -46,10 +47,8 @@ async def receive(request: web.Request) -> web.StreamResponse:
     except Rejected as exc:
         logger.warning("callback refused: %s", exc)
         return _plain(f"forbidden: {exc}", 403)
-    try:
-        body = await asyncio.wait_for(request.read(), cfg.server.read_timeout)
-    except TimeoutError:
-        logger.warning("callback refused: body not received within %.0fs", cfg.server.read_timeout)
+    body = await _read_within(request, cfg.server.read_timeout)
+    if body is None:
         too_slow = _plain("request timeout: the body came too slowly", 408)
         too_slow.force_close()  # the rest of the body is not worth waiting for
         return too_slow
@@ -70,14 +69,7 @@ async def receive(request: web.Request) -> web.StreamResponse:
     except BadMessage as exc:
         return _plain(f"bad request: {exc}", 400)
     delivery = app[INTAKE].submit(event, raw)
-    budget = cfg.server.reply_deadline - (time.monotonic() - started)
-    try:
-        stored = await asyncio.wait_for(asyncio.shield(delivery.stored), max(budget, 0.05))
-    except TimeoutError:
-        # A database that hangs instead of refusing: if the message is stored later after all,
-        # WeChat's retry finds it there.
-        stored = False
-    if not stored:
+    if not await _stored_within(delivery, cfg.server.reply_deadline - (time.monotonic() - started)):
         return _plain("database unavailable, retry later", 503)
     budget = cfg.server.reply_deadline - (time.monotonic() - started)
     try:
@@ -96,6 +88,24 @@ async def receive(request: web.Request) -> web.StreamResponse:
     if encrypted:
         xml = app[ENCRYPTER].encrypt(xml, nonce, now)
     return web.Response(text=xml, content_type="application/xml")
+
+
+async def _read_within(request: web.Request, seconds: float) -> bytes | None:
+    """The body, or None when the client is too slow to send it."""
+    try:
+        return await asyncio.wait_for(request.read(), seconds)
+    except TimeoutError:
+        logger.warning("callback refused: body not received within %.0fs", seconds)
+        return None
+
+
+async def _stored_within(delivery: Delivery, seconds: float) -> bool:
+    """Whether the message was stored in time. A database that hangs instead of refusing counts as
+    down: if the message is stored later after all, WeChat's retry finds it there."""
+    try:
+        return await asyncio.wait_for(asyncio.shield(delivery.stored), max(seconds, 0.05))
+    except TimeoutError:
+        return False
 
 
 def _decrypt(
