@@ -9,6 +9,7 @@ from handlers.context import HandlerContext
 from handlers.events import TextMessage
 from handlers.replies import Reply, TextReply
 from handlers.router import Router
+from nlp.emergency import NUMBERS, numbers_for
 from nlp.engine import Tagging
 from storage import repos
 from storage.models import Issue
@@ -25,12 +26,26 @@ async def complaint(msg: TextMessage, ctx: HandlerContext) -> Reply:
 
 
 async def file_complaint(ctx: HandlerContext, text: str) -> Reply:
-    """Shared by text and recognised voice: support a matching issue or file a new one."""
+    """Shared by text and recognised voice: support a matching issue or file a new one; in danger,
+    the emergency numbers and the building's duty phone come first."""
     tagging = ctx.rules.tag(text)
     same = await similar_open_issue(ctx, text, tagging)
-    if same is not None:
-        return await _support(ctx, same, text)
-    return await _file(ctx, text, tagging)
+    if same is not None and tagging.urgent and not same.urgent:
+        same = None  # a danger is its own urgent issue, not a supporter of a calm one
+    reply = await _support(ctx, same, text) if same is not None else await _file(ctx, text, tagging)
+    if not tagging.urgent:
+        return reply
+    return TextReply(await _emergency_first(ctx, tagging) + reply.text)
+
+
+async def _emergency_first(ctx: HandlerContext, tagging: Tagging) -> str:
+    numbers = "、".join(f"{n}（{NUMBERS[n]}）" for n in numbers_for(tagging.urgent_words))
+    building_id = ctx.reporter.building_id
+    building = await repos.org.building(ctx.session, building_id) if building_id else None
+    duty = ""
+    if building is not None and building.duty_phone:
+        duty = texts.EMERGENCY_DUTY.format(building=building.name, phone=building.duty_phone)
+    return texts.EMERGENCY_FIRST.format(numbers=numbers, duty=duty)
 
 
 async def similar_open_issue(ctx: HandlerContext, text: str, tagging: Tagging) -> Issue | None:
@@ -46,7 +61,7 @@ async def similar_open_issue(ctx: HandlerContext, text: str, tagging: Tagging) -
     return best[1] if best[0] >= ctx.topics.threshold else None
 
 
-async def _support(ctx: HandlerContext, issue: Issue, text: str) -> Reply:
+async def _support(ctx: HandlerContext, issue: Issue, text: str) -> TextReply:
     await lifecycle.support(ctx.session, issue, ctx.reporter.id, ctx.actor, text, ctx.now)
     count = await repos.issues.raised_by(ctx.session, issue.id)
     return TextReply(
@@ -54,7 +69,7 @@ async def _support(ctx: HandlerContext, issue: Issue, text: str) -> Reply:
     )
 
 
-async def _file(ctx: HandlerContext, text: str, tagging: Tagging) -> Reply:
+async def _file(ctx: HandlerContext, text: str, tagging: Tagging) -> TextReply:
     reporter = ctx.reporter
     category = ctx.category(tagging.primary)
     accept_due, resolve_due = lifecycle.deadlines(category, ctx.now)

@@ -13,6 +13,9 @@ FILED_URGENT = (
     "已收到，编号 #{number}（{category}），已标记为紧急并立即通知楼务会。{next_step}"
     "回复「进度 {number}」可查看办理情况。"
 )
+# Before anything else in the reply to a message with words of immediate danger.
+EMERGENCY_FIRST = "如有人身危险，请先拨打 {numbers}。{duty}\n"
+EMERGENCY_DUTY = "「{building}」值班电话 {phone}。"
 NEXT_STEP_BOUND = "我们已转给「{building}」楼务会，{hours} 小时内受理。"
 NEXT_STEP_UNBOUND = "您还没有绑定楼宇，请回复「绑定 楼宇名」，我们好转给对应的楼务会。"
 NEXT_STEP_OTHER = "楼务会召集人会人工分派。"

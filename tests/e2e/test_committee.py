@@ -134,3 +134,35 @@ async def test_menu_click_does_what_the_command_does(wx: WeChatSender) -> None:
     await alice.says("电梯又坏了")
     answer = await wx.event("o_alice", "CLICK", "MY_ISSUES")
     assert "#1 待受理" in answer.text
+
+
+async def test_an_emergency_gets_the_numbers_and_duty_phone_first_and_alerts_at_once(
+    wx: WeChatSender, jobs: Any, fake_wechat: FakeWeChatAPI
+) -> None:
+    await wx.reporter("o_conv_kdk").says("待办")
+    alice = wx.reporter("o_alice")
+    await alice.follows("kdk")
+    reply = await alice.says("五楼茶水间起火了，好多烟")
+    first, rest = reply.split("\n", 1)
+    assert first.startswith("如有人身危险，请先拨打 119")
+    assert "「凯迪克大厦」值班电话 021-6279-0002" in first
+    assert "#1" in rest and "紧急" in rest
+    await jobs.dispatch_outbox()
+    [alert] = fake_wechat.sent_to("o_conv_kdk")
+    assert "紧急" in alert and "#1" in alert
+
+
+async def test_a_complaint_that_only_mentions_fire_is_not_an_emergency(wx: WeChatSender) -> None:
+    alice = wx.reporter("o_alice")
+    await alice.follows("kdk")
+    reply = await alice.says("上次消防演习说起火怎么办，大家都没听清")
+    assert "119" not in reply and "紧急" not in reply
+
+
+async def test_a_danger_is_not_folded_into_a_calm_issue(wx: WeChatSender) -> None:
+    alice, bob = wx.reporter("o_alice"), wx.reporter("o_bob")
+    await alice.follows("kdk")
+    await bob.follows("kdk")
+    await alice.says("茶水间的插座有点松，插头老是掉")
+    reply = await bob.says("茶水间的插座冒烟了，有焦糊味")
+    assert "#2" in reply and "紧急" in reply
