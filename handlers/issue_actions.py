@@ -11,7 +11,14 @@ from handlers import lifecycle, notify, texts
 from storage import repos
 from storage.models import Issue, Member
 
-NOTE_EXAMPLES = {"进展": "已联系物业", "办结": "新食堂已开业", "转派": "物业经理", "驳回": "不属于楼务范围"}
+NOTE_EXAMPLES = {
+    "进展": "已联系物业",
+    "办结": "新食堂已开业",
+    "转派": "物业经理 属于设备维修",
+    "驳回": "不属于楼务范围",
+}
+# The transfer that would be this one goes up to the grid leader instead: no ping-pong.
+MAX_TRANSFERS = 3
 BY_NAME = ("accept", "progress", "resolve", "reject", "transfer", "escalate", "recategorise")
 NEEDS_NOTE = {"progress": "进展", "resolve": "办结", "reject": "驳回"}
 
@@ -49,14 +56,34 @@ async def transition(
 
 
 async def transfer(
-    session: AsyncSession, issue: Issue, query: str, actor: str, now: dt.datetime, category: str
+    session: AsyncSession, issue: Issue, note: str, actor: str, now: dt.datetime, category: str
 ) -> str:
-    """To a member (by name or openid) or to another building's committee."""
-    needs_note("转派", issue.number, query)
+    """`对象 理由`: to a member (by name or openid) or to another building's committee; the third
+    transfer of an issue goes to the grid leader above instead, with its history."""
+    needs_note("转派", issue.number, note)
+    query, _, reason = note.strip().partition(" ")
+    if not reason.strip():
+        raise Refused(texts.TRANSFER_REASON_MISSING.format(number=issue.number))
     lifecycle.check(issue, "transfer")
+    done = await repos.issues.count_events(session, issue.id, "transferred")
+    if done + 1 >= MAX_TRANSFERS:
+        return await _stop_ping_pong(session, issue, reason.strip(), actor, now, category, done + 1)
     target = await _transfer_to(session, issue, query, now, category)
-    await lifecycle.apply(session, issue, "transfer", actor, now, target=target)
+    await lifecycle.apply(session, issue, "transfer", actor, now, note=reason.strip(), target=target)
     return texts.TRANSFERRED.format(number=issue.number, target=target)
+
+
+async def _stop_ping_pong(
+    session: AsyncSession, issue: Issue, reason: str, actor: str, now: dt.datetime, category: str, times: int
+) -> str:
+    history = await notify.history_lines(session, issue.id)
+    why = f"第{times}次转派"
+    leaders = await lifecycle.escalate(session, issue, category, actor, now, why, history=history)
+    if not leaders:
+        raise Refused(texts.ESCALATE_TOP.format(number=issue.number))
+    target = "、".join(m.name for m in leaders)
+    await lifecycle.apply(session, issue, "escalate", actor, now, note=f"{why}：{reason}", target=target)
+    return texts.TRANSFERRED_TOO_OFTEN.format(number=issue.number, times=times - 1, target=target)
 
 
 async def _transfer_to(

@@ -36,7 +36,7 @@ ACTIONS = {
     "resolve": Action("办结", "resolved", OPEN, "resolved", "已办结：{note}\n" + texts.RATE_ASK),
     "reject": Action("驳回", "rejected", OPEN, "rejected", "不予受理。理由：{note}"),
     "withdraw": Action("撤回", "withdrawn", OPEN, "withdrawn", "已由提出人撤回。"),
-    "transfer": Action("转派", "transferred", OPEN, None, "已转派给{target}办理。"),
+    "transfer": Action("转派", "transferred", OPEN, None, "已转派给{target}办理。理由：{note}"),
     "escalate": Action("上报", "escalated", OPEN, None, "已上报{target}督办。"),
     "rate": Action("评价", "rated", frozenset({"resolved"}), "closed", "已结案，评价「{note}」。谢谢！"),
     "reopen": Action(
@@ -80,7 +80,9 @@ async def apply(
         issue.status = action.to
         issue.overdue = 0
     issue.updated_at = now
-    await repos.issues.add_event(session, issue.id, action.event, actor, note or target, now)
+    await repos.issues.add_event(
+        session, issue.id, action.event, actor, "：".join(filter(None, (target, note))), now
+    )
     what = action.tell.format(note=note, target=target, number=issue.number).strip()
     return await notify.tell(session, issue, what, now, skip)
 
@@ -105,7 +107,13 @@ async def route(session: AsyncSession, issue: Issue, category_name: str, now: dt
 
 
 async def escalate(
-    session: AsyncSession, issue: Issue, category_name: str, actor: str, now: dt.datetime, why: str
+    session: AsyncSession,
+    issue: Issue,
+    category_name: str,
+    actor: str,
+    now: dt.datetime,
+    why: str,
+    history: list[str] | None = None,
 ) -> list[Member]:
     """Raise the issue one grid level: the leaders there hold it and are alerted. [] at the top."""
     issue.level += 1
@@ -115,7 +123,7 @@ async def escalate(
         return []
     issue.assignee_id = leaders[0].id
     issue.updated_at = now
-    await notify.alert(session, issue, category_name, leaders, now, tag=f"督办·{why}")
+    await notify.alert(session, issue, category_name, leaders, now, tag=f"督办·{why}", history=history)
     return leaders
 
 

@@ -48,8 +48,10 @@ async def alert(
     now: dt.datetime,
     tag: str = "新反映",
     count: int | None = None,
+    history: list[str] | None = None,
 ) -> None:
-    """Tell the members an issue reached them (`category`: its display name); urgent ones go at once."""
+    """Tell the members an issue reached them (`category`: its display name); urgent ones go at once.
+    `history`: the timeline lines they need to see how it got to them."""
     building = await building_name(session, issue)
     if count is None:
         count = await repos.issues.raised_by(session, issue.id)
@@ -62,8 +64,23 @@ async def alert(
         text=issue.text,
         count=count,
     )
+    if history:
+        text += "\n" + texts.ALERT_HISTORY + "\n" + "\n".join(history)
     rows = [NewMessage(m.openid, "alert", text, fields(issue, now), issue.id, issue.urgent) for m in members]
     await repos.outbox.enqueue(session, rows, now)
+
+
+async def history_lines(session: AsyncSession, issue_id: int) -> list[str]:
+    """The issue's timeline, one line an event; 附议 left out (900 of them would drown it, the count
+    says it)."""
+    lines = []
+    for event in await repos.issues.timeline(session, issue_id):
+        if event.kind == "supported":
+            continue
+        note = f"：{event.note}" if event.note and event.kind != "created" else ""
+        what = texts.EVENT_NAMES.get(event.kind, event.kind)
+        lines.append(texts.TIMELINE_LINE.format(time=local_time(event.created_at), what=what, note=note))
+    return lines
 
 
 async def tell(

@@ -55,15 +55,7 @@ async def timeline_text(ctx: HandlerContext, issue: Issue) -> str:
         count=await repos.issues.raised_by(ctx.session, issue.id),
         text=issue.text,
     )
-    lines = [head]
-    for event in await repos.issues.timeline(ctx.session, issue.id):
-        if event.kind == "supported":
-            continue  # 900 lines of 附议 would drown the timeline; the count says it
-        note = f"：{event.note}" if event.note and event.kind != "created" else ""
-        what = texts.EVENT_NAMES.get(event.kind, event.kind)
-        lines.append(
-            texts.TIMELINE_LINE.format(time=notify.local_time(event.created_at), what=what, note=note)
-        )
+    lines = [head, *await notify.history_lines(ctx.session, issue.id)]
     return "\n".join(lines)
 
 

@@ -103,12 +103,17 @@ TODO_NONE = "目前没有待办的反映。"
 TODO_HEAD = "待办（{count} 件）："
 TODO_LINE = "#{number} {status}{urgent}{overdue} · {building} · {category} · {count}人 · {title}"
 DONE = "已{verb} #{number}，已通知提出人和附议人（{count} 人）。"
+TRANSFER_REASON_MISSING = (
+    "转派要写明对象和理由，对方和反映人都会看到。例如：转派 {number} 物业经理 属于设备维修"
+)
+TRANSFERRED_TOO_OFTEN = "#{number} 已转派 {times} 次，不再转派：已上报 {target} 督办，并附上经过。"
 TRANSFER_UNKNOWN = "没有找到「{target}」。可转派给成员姓名或楼宇名。"
 TRANSFERRED = "已将 #{number} 转派给 {target}。"
 ESCALATED = "已将 #{number} 上报至 {target}。"
 ESCALATE_TOP = "#{number} 已在最高一级，无法再上报。"
 
 ALERT = "【{tag}】#{number} {building} · {category}{urgent}\n{text}\n{count} 人反映。回复「受理 {number}」受理，「待办」查看全部。"
+ALERT_HISTORY = "经过："
 UPDATE = "您反映的 #{number}（{title}）{what}"
 OVERDUE = "【超时预警】#{number} {building} · {category} 已超过{stage}期限（{due}），请尽快处理。"
 CHOOSE_BUILDING = "「{query}」对应多栋楼宇，请回复序号：\n{choices}"

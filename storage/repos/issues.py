@@ -116,6 +116,11 @@ async def add_event(
     session.add(IssueEvent(issue_id=issue_id, kind=kind, actor=actor, note=note, created_at=now))
 
 
+async def count_events(session: AsyncSession, issue_id: int, kind: str) -> int:
+    stmt = select(func.count(IssueEvent.id)).where(IssueEvent.issue_id == issue_id, IssueEvent.kind == kind)
+    return int((await session.execute(stmt)).scalar_one())
+
+
 async def latest_open_of(session: AsyncSession, reporter_id: int) -> Issue | None:
     stmt = (
         select(Issue)

@@ -101,7 +101,7 @@ async def test_transfer_to_another_building_routes_it_there(
     alice, conv = wx.reporter("o_alice"), wx.reporter("o_conv_kdk")
     await alice.follows("kdk")
     await alice.says("楼下工地晚上施工太吵了")
-    assert "转派给 博华大厦" in await conv.says("转派 1 博华大厦")
+    assert "转派给 博华大厦" in await conv.says("转派 1 博华大厦 工地在博华那边")
     await jobs.dispatch_outbox()
     assert any("#1" in m for m in fake_wechat.sent_to("o_conv_bohua"))
 
@@ -166,3 +166,38 @@ async def test_a_danger_is_not_folded_into_a_calm_issue(wx: WeChatSender) -> Non
     await alice.says("茶水间的插座有点松，插头老是掉")
     reply = await bob.says("茶水间的插座冒烟了，有焦糊味")
     assert "#2" in reply and "紧急" in reply
+
+
+async def test_a_transfer_without_a_reason_is_refused_and_says_how(wx: WeChatSender) -> None:
+    alice, conv = wx.reporter("o_alice"), wx.reporter("o_conv_kdk")
+    await alice.follows("kdk")
+    await alice.says("楼下工地晚上施工太吵了")
+    assert "转派 1 物业经理 属于设备维修" in await conv.says("转派 1 博华大厦")
+
+
+async def test_the_reporter_is_told_why_it_was_transferred(
+    wx: WeChatSender, jobs: Any, fake_wechat: FakeWeChatAPI
+) -> None:
+    alice, conv = wx.reporter("o_alice"), wx.reporter("o_conv_kdk")
+    await alice.follows("kdk")
+    await alice.says("楼下工地晚上施工太吵了")
+    await conv.says("转派 1 博华大厦 工地在博华那边")
+    await jobs.dispatch_outbox()
+    assert any("理由：工地在博华那边" in m for m in fake_wechat.sent_to("o_alice"))
+
+
+async def test_the_third_transfer_goes_to_the_grid_leader_with_its_history(
+    wx: WeChatSender, jobs: Any, fake_wechat: FakeWeChatAPI
+) -> None:
+    await wx.reporter("o_leader_west").says("待办")
+    alice, kdk, bohua = wx.reporter("o_alice"), wx.reporter("o_conv_kdk"), wx.reporter("o_conv_bohua")
+    await alice.follows("kdk")
+    await alice.says("楼下工地晚上施工太吵了")
+    await kdk.says("转派 1 博华大厦 工地在博华那边")
+    await bohua.says("转派 1 凯迪克大厦 噪音投诉归凯迪克")
+    answer = await kdk.says("转派 1 博华大厦 还是博华的")
+    assert "已转派 2 次" in answer and "上报" in answer
+    await jobs.dispatch_outbox()
+    [alert] = [m for m in fake_wechat.sent_to("o_leader_west") if "#1" in m]
+    assert "督办·第3次转派" in alert and "经过：" in alert
+    assert "工地在博华那边" in alert and "噪音投诉归凯迪克" in alert
