@@ -72,7 +72,9 @@ SCHEMAS: dict[str, Any] = {
             "action": {"type": "string", "enum": list(BY_NAME)},
             "note": {
                 **TEXT,
-                "description": "the note; transfer: its target, a space and the reason; recategorise: a category id",
+                "description": (
+                    "the note; transfer: its target, a space and the reason; recategorise: a category id"
+                ),
             },
         },
     },
