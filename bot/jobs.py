@@ -21,6 +21,7 @@ from bot.outbox import Dispatcher
 from bot.rules import LiveRules
 from handlers import lifecycle, notify, routing, texts
 from nlp.engine import RulesEngine
+from nlp.masking import mask_personal
 from storage import repos
 from storage.models import Issue, Member
 from storage.repos.outbox import NewMessage
@@ -116,8 +117,9 @@ class Jobs:
                     title=notify.title(issue),
                     what=what,
                 )
+                owner = await repos.issues.reporter_openid(session, issue.id)
                 for openid in await repos.issues.audience(session, issue.id):
-                    lines[openid].append(line)
+                    lines[openid].append(line if openid == owner else mask_personal(line))
             rows = [
                 NewMessage(
                     o, "digest", "\n".join([texts.DIGEST_HEAD, *ls[:10]]), dedup_key=f"digest:{o}:{until}"

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
+from nlp.masking import mask_personal
 from storage import repos
 from storage.models import Issue, Member
 from storage.repos.outbox import NewMessage
@@ -24,12 +25,12 @@ def local_time(when: dt.datetime) -> str:
     return when.astimezone(texts.LOCAL_TZ).strftime("%m-%d %H:%M")
 
 
-def fields(issue: Issue, now: dt.datetime) -> dict[str, str]:
+def fields(issue: Issue, now: dt.datetime, masked: bool = False) -> dict[str, str]:
     """The short values a template message carries."""
     local = now.astimezone(texts.LOCAL_TZ)
     return {
         "number": f"#{issue.number}",
-        "title": title(issue),
+        "title": mask_personal(title(issue)) if masked else title(issue),
         "status": texts.STATUS_NAMES[issue.status],
         "time": f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}",
     }
@@ -86,11 +87,18 @@ async def history_lines(session: AsyncSession, issue_id: int) -> list[str]:
 async def tell(
     session: AsyncSession, issue: Issue, what: str, now: dt.datetime, skip: Iterable[str] = ()
 ) -> int:
-    """Tell the reporter and every supporter what changed; returns how many were told."""
+    """Tell the reporter and every supporter what changed (supporters with personal data masked);
+    returns how many were told."""
     skipped = set(skip)
     audience = [o for o in await repos.issues.audience(session, issue.id) if o not in skipped]
+    owner = await repos.issues.reporter_openid(session, issue.id)
     text = texts.UPDATE.format(number=issue.number, title=title(issue), what=what)
-    rows = [NewMessage(o, "update", text, fields(issue, now), issue.id, issue.urgent) for o in audience]
+    rows = [
+        NewMessage(o, "update", text, fields(issue, now), issue.id, issue.urgent)
+        if o == owner
+        else NewMessage(o, "update", mask_personal(text), fields(issue, now, True), issue.id, issue.urgent)
+        for o in audience
+    ]
     await repos.outbox.enqueue(session, rows, now)
     return len(audience)
 

@@ -12,6 +12,7 @@ from bot.admin import auth
 from bot.keys import SESSIONMAKER
 from bot.rules import LiveRules
 from handlers.texts import LOCAL_TZ
+from nlp.masking import mask_personal
 from storage import repos
 from storage.errors import is_unavailable
 from storage.models import User
@@ -32,6 +33,7 @@ def setup(app: web.Application) -> None:
         loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, enable_async=True
     )
     env.filters["local"] = _local
+    env.filters["masked"] = mask_personal  # where people beyond those responsible look
     app[PAGES] = env
     app[issues.RULES] = LiveRules()
     app[COOKIES] = auth.CookieKey()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import click
@@ -10,6 +11,7 @@ from rich.table import Table
 
 from bot.cli.common import get_config, run, session_scope
 from bot.config import Config
+from nlp.masking import mask_personal
 from storage import repos
 from storage.repos.board import BoardQuery
 from storage.repos.issues import IssueRow
@@ -24,9 +26,12 @@ def issues() -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON array, for scripts.")
 @click.option("--status", help="Only issues in this status (new, accepted, …).")
 @click.option("--limit", type=int, help="At most this many.")
-def list_(as_json: bool, status: str | None, limit: int | None) -> None:
-    """List issues, oldest first."""
+@click.option("--unmasked", is_flag=True, help="Phone numbers, ID numbers, e-mails and plates in clear.")
+def list_(as_json: bool, status: str | None, limit: int | None, unmasked: bool) -> None:
+    """List issues, oldest first; personal data in their texts masked (exports travel)."""
     rows = _rows(get_config(), status, limit)
+    if not unmasked:
+        rows = [dataclasses.replace(r, text=mask_personal(r.text)) for r in rows]
     if as_json:
         click.echo(json.dumps([_as_dict(r) for r in rows], ensure_ascii=False, indent=1))
         return

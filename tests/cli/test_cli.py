@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import textwrap
 from pathlib import Path
@@ -10,6 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli.common import main_group
+from bot.clock import FrozenClock
+from bot.config import load_config
+from storage import repos
+from storage.db import make_engine, make_sessionmaker
 
 DEMO = Path(__file__).parents[2] / "bot" / "demo" / "demo.toml"
 
@@ -102,3 +107,20 @@ def test_database_down_is_one_line(tmp_path):
     result = CliRunner().invoke(main_group, ["--config", str(path), "issues", "list"])
     assert result.exit_code == 1
     assert "database unavailable" in result.output
+
+
+def test_issues_list_masks_personal_data_unless_asked(cfg):
+    louwu(cfg, "db", "upgrade")
+    asyncio.run(_file(cfg, "车主电话13812345678，车天天堵门口"))
+    masked = json.loads(louwu(cfg, "issues", "list", "--json").output)
+    clear = json.loads(louwu(cfg, "issues", "list", "--json", "--unmasked").output)
+    assert masked[0]["text"] == "车主电话138****5678，车天天堵门口"
+    assert clear[0]["text"] == "车主电话13812345678，车天天堵门口"
+
+
+async def _file(cfg: Path, text: str) -> None:
+    engine = make_engine(load_config(cfg).database.url)
+    async with make_sessionmaker(engine).begin() as db:
+        new = repos.issues.NewIssue(text, "other", [], {}, False, None, None, None)
+        await repos.issues.create(db, new, "reporter", FrozenClock().now())
+    await engine.dispose()

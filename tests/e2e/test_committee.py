@@ -201,3 +201,20 @@ async def test_the_third_transfer_goes_to_the_grid_leader_with_its_history(
     [alert] = [m for m in fake_wechat.sent_to("o_leader_west") if "#1" in m]
     assert "督办·第3次转派" in alert and "经过：" in alert
     assert "工地在博华那边" in alert and "噪音投诉归凯迪克" in alert
+
+
+async def test_a_phone_number_is_masked_for_supporters_but_not_for_the_reporter_or_convener(
+    wx: WeChatSender, jobs: Any, fake_wechat: FakeWeChatAPI
+) -> None:
+    conv, alice, bob = wx.reporter("o_conv_kdk"), wx.reporter("o_alice"), wx.reporter("o_bob")
+    await conv.says("待办")
+    await alice.follows("kdk")
+    await bob.follows("kdk")
+    await alice.says("13812345678这辆车天天堵在门口")
+    await bob.says("附议 1")
+    await conv.says("受理 1")
+    await jobs.dispatch_outbox()
+    assert any("13812345678" in m for m in fake_wechat.sent_to("o_conv_kdk"))
+    assert any("13812345678" in m for m in fake_wechat.sent_to("o_alice"))
+    [update] = fake_wechat.sent_to("o_bob")
+    assert "138****5678" in update and "13812345678" not in update
