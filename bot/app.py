@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import admin, headers
+from bot.api import open311
 from bot.api import v1 as api_v1
 from bot.clock import Clock, OffsetClock
 from bot.config import Config
@@ -69,6 +70,8 @@ def create_app(config: Config, clock: Clock | None = None, router: Router | None
     headers.setup(app)
     admin.setup(app)
     api_v1.setup(app)
+    if config.open311.enabled:
+        open311.setup(app)
     if config.simulator.enabled:
         simulator.setup(app)  # before the outbound client, which it points at its fake of WeChat's API
     app.cleanup_ctx.append(_outbound)

@@ -118,6 +118,12 @@ class SimulatorConfig:
 
 
 @dataclass(frozen=True)
+class Open311Config:
+    # GeoReport v2 read side at /open311/v2: public, the texts masked, no one named.
+    enabled: bool = False
+
+
+@dataclass(frozen=True)
 class LogConfig:
     level: str = "INFO"
 
@@ -134,6 +140,7 @@ class Config:
     deadlines: DeadlinesConfig = field(default_factory=DeadlinesConfig)
     admin: AdminConfig = field(default_factory=AdminConfig)
     simulator: SimulatorConfig = field(default_factory=SimulatorConfig)
+    open311: Open311Config = field(default_factory=Open311Config)
     log: LogConfig = field(default_factory=LogConfig)
     source: str = "built-in defaults"
 

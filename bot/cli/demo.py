@@ -20,11 +20,12 @@ ADMIN = "admin"
 
 
 def demo_config(config: Config) -> Config:
-    """The simulator on, pushes every second, and template ids so the 48-hour fallback shows."""
+    """The simulator on, pushes every second, template ids so the 48-hour fallback shows, Open311 on."""
     t = config.templates
     return dataclasses.replace(
         config,
         simulator=dataclasses.replace(config.simulator, enabled=True),
+        open311=dataclasses.replace(config.open311, enabled=True),
         scheduler=dataclasses.replace(config.scheduler, in_process=True, dispatch_interval=1.0),
         templates=dataclasses.replace(
             t, issue_update=t.issue_update or "demo_issue_update", alert=t.alert or "demo_alert"
@@ -56,6 +57,7 @@ def demo(ctx: click.Context, port: int | None) -> None:
     base = f"http://{config.server.host}:{port or config.server.port}"
     click.echo("")
     click.echo(f"  模拟器 simulator:   {base}/simulator")
+    click.echo(f"  Open311:            {base}/open311/v2/requests.json")
     click.echo(f"  管理后台 admin web: {base}/admin")
     if password:
         click.echo(f"  admin 的密码 (shown once, change it with `louwu users passwd admin`): {password}")

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OPEN_STATUSES, Issue, IssueEvent, Reporter, Supporter
+from storage.models import OPEN_STATUSES, Building, Issue, IssueEvent, Reporter, Supporter
 from storage.repos._sql import insert_for
 
 
@@ -262,3 +262,47 @@ async def events_between(
 async def supporters(session: AsyncSession, issue_id: int) -> list[Supporter]:
     stmt = select(Supporter).where(Supporter.issue_id == issue_id).order_by(Supporter.id)
     return list((await session.execute(stmt)).scalars())
+
+
+@dataclass(frozen=True)
+class PublicFilter:
+    """Open311's filters of requests.json; `codes` empty means every category."""
+
+    codes: tuple[str, ...] = ()
+    open_only: bool | None = None  # True: open, False: closed, None: both
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    page: int = 1
+    size: int = 50
+
+
+async def public_page(session: AsyncSession, f: PublicFilter) -> list[tuple[Issue, str | None]]:
+    """Issues for Open311, newest first, each with its building's name (None if unbound)."""
+    stmt = (
+        select(Issue, Building.name)
+        .outerjoin(Building, Building.id == Issue.building_id)
+        .order_by(Issue.created_at.desc(), Issue.id.desc())
+        .offset((f.page - 1) * f.size)
+        .limit(f.size)
+    )
+    if f.codes:
+        stmt = stmt.where(Issue.category.in_(f.codes))
+    if f.open_only is not None:
+        statuses = Issue.status.in_(OPEN_STATUSES)
+        stmt = stmt.where(statuses if f.open_only else ~statuses)
+    if f.start is not None:
+        stmt = stmt.where(Issue.created_at >= f.start)
+    if f.end is not None:
+        stmt = stmt.where(Issue.created_at <= f.end)
+    return [(issue, name) for issue, name in (await session.execute(stmt)).all()]
+
+
+async def last_note(session: AsyncSession, issue_id: int) -> str:
+    """The newest note on the timeline (a resolution, a reason, a progress report), or ''."""
+    stmt = (
+        select(IssueEvent.note)
+        .where(IssueEvent.issue_id == issue_id, IssueEvent.note != "", IssueEvent.kind != "supported")
+        .order_by(IssueEvent.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none() or ""
