@@ -104,6 +104,13 @@ class DeadlinesConfig:
 
 
 @dataclass(frozen=True)
+class SpikesConfig:
+    # 未诉先办: this many new issues of one category in one cluster within the window alert its leader.
+    min_issues: int = 5
+    window_hours: float = 24.0
+
+
+@dataclass(frozen=True)
 class AdminConfig:
     session_hours: float = 8.0  # a login lasts this long without use
     secure_cookies: bool = False  # true behind HTTPS, so the browser never sends the cookie in clear
@@ -138,6 +145,7 @@ class Config:
     templates: TemplatesConfig = field(default_factory=TemplatesConfig)
     topics: TopicsConfig = field(default_factory=TopicsConfig)
     deadlines: DeadlinesConfig = field(default_factory=DeadlinesConfig)
+    spikes: SpikesConfig = field(default_factory=SpikesConfig)
     admin: AdminConfig = field(default_factory=AdminConfig)
     simulator: SimulatorConfig = field(default_factory=SimulatorConfig)
     open311: Open311Config = field(default_factory=Open311Config)

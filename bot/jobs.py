@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.config import Config
 from bot.outbox import Dispatcher
 from bot.rules import LiveRules
-from handlers import lifecycle, notify, routing, texts
+from handlers import lifecycle, notify, routing, spikes, texts
 from nlp.engine import RulesEngine
 from nlp.masking import mask_personal
 from storage import repos
@@ -69,6 +69,22 @@ class Jobs:
         if moved:
             self.dispatcher.wake()
         return moved
+
+    async def check_spikes(self) -> int:
+        """Alert grid leaders of spikes (many new issues of one category in one cluster), once a window."""
+        cfg = self.config.spikes
+        async with self.sessionmaker.begin() as session:
+            engine = await self.rules.engine(session)
+            found = await spikes.alert(
+                session,
+                self.now(),
+                dt.timedelta(hours=cfg.window_hours),
+                cfg.min_issues,
+                lambda c: engine.pack.category_or_other(c).name,
+            )
+        if found:
+            self.dispatcher.wake()
+        return found
 
     async def _warn(
         self, session: AsyncSession, engine: RulesEngine, issue: Issue, due: dt.datetime, now: dt.datetime

@@ -107,6 +107,7 @@ class Scheduler:
         """The clock jumped forward from `since` (the simulator's button): run the deadline checks,
         each digest whose time fell in the jump, and the dispatcher, as the triggers would have."""
         await self._guard("deadlines", self._jobs.check_deadlines)
+        await self._guard("spikes", self._jobs.check_spikes)
         now = self._jobs.now()
         for name in DIGESTS:
             fired = last_fire(self._crons[name], now)
@@ -156,6 +157,7 @@ class Scheduler:
             mine = await repos.shared.acquire(session, "every:deadlines", self._holder, now, until)
         if mine:
             await self._jobs.check_deadlines()
+            await self._jobs.check_spikes()
         return mine
 
     async def _guard(self, name: str, job: Callable[[], Awaitable[object]]) -> None:

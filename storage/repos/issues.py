@@ -231,6 +231,11 @@ async def timeline(session: AsyncSession, issue_id: int) -> list[IssueEvent]:
     return list((await session.execute(stmt)).scalars())
 
 
+async def created_since(session: AsyncSession, since: dt.datetime) -> list[Issue]:
+    stmt = select(Issue).where(Issue.created_at >= since).order_by(Issue.id)
+    return list((await session.execute(stmt)).scalars())
+
+
 async def open_issues(session: AsyncSession, limit: int = 5000) -> list[Issue]:
     stmt = select(Issue).where(Issue.status.in_(OPEN_STATUSES)).order_by(Issue.id).limit(limit)
     return list((await session.execute(stmt)).scalars())

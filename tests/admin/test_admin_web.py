@@ -146,6 +146,16 @@ async def test_the_dashboard_draws_its_charts(browser: Browser, wx: WeChatSender
     assert page.body_text.count("<svg") == 5 and "每周反映数" in page.body_text
 
 
+async def test_the_dashboard_marks_a_spike(browser: Browser, wx: WeChatSender) -> None:
+    for i, text in enumerate(
+        ["食堂饭菜太咸了", "外卖送不进大楼", "午饭排队要四十分钟", "餐厅没有素菜可选", "早餐供应太晚"]
+    ):
+        await file_issue(wx, f"o_diner_{i}", "kdk", text)
+    await browser.login("admin")
+    page = (await browser.get("/admin/dashboard")).body_text
+    assert "未诉先办" in page and "「餐饮就餐」5 件（凯迪克大厦）" in page
+
+
 async def test_an_admin_adds_and_disables_a_member(browser: Browser, sessionmaker: Any) -> None:
     from storage import repos
 

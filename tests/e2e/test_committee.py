@@ -218,3 +218,29 @@ async def test_a_phone_number_is_masked_for_supporters_but_not_for_the_reporter_
     assert any("13812345678" in m for m in fake_wechat.sent_to("o_alice"))
     [update] = fake_wechat.sent_to("o_bob")
     assert "138****5678" in update and "13812345678" not in update
+
+
+DINING = ["食堂饭菜太咸了", "外卖送不进大楼", "午饭排队要四十分钟", "餐厅没有素菜可选", "早餐供应太晚"]
+
+
+async def test_a_spike_alerts_the_grid_leader_once(
+    wx: WeChatSender, jobs: Any, fake_wechat: FakeWeChatAPI
+) -> None:
+    await wx.reporter("o_leader_west").says("待办")
+    for i, text in enumerate(DINING):
+        who = wx.reporter(f"o_diner_{i}")
+        await who.follows("kdk" if i % 2 else "hlgc")  # two buildings of one cluster
+        await who.says(text)
+    assert await jobs.check_spikes() == 1
+    assert await jobs.check_spikes() == 1  # still a spike, but told already
+    await jobs.dispatch_outbox()
+    [alert] = [m for m in fake_wechat.sent_to("o_leader_west") if "未诉先办" in m]
+    assert "「餐饮就餐」新增 5 件" in alert and "凯迪克大厦" in alert and "恒隆广场" in alert
+
+
+async def test_fewer_than_the_threshold_is_no_spike(wx: WeChatSender, jobs: Any) -> None:
+    for i, text in enumerate(DINING[:4]):
+        who = wx.reporter(f"o_diner_{i}")
+        await who.follows("kdk")
+        await who.says(text)
+    assert await jobs.check_spikes() == 0

@@ -12,7 +12,8 @@ from aiohttp import web
 from bot.admin import USER, charts, render
 from bot.admin.scope import scope_of
 from bot.admin.views.issues import categories
-from bot.keys import CLOCK, SESSIONMAKER
+from bot.keys import CLOCK, CONFIG, SESSIONMAKER
+from handlers import spikes
 from handlers.texts import LOCAL_TZ
 from storage import repos
 from storage.models import OPEN_STATUSES
@@ -43,6 +44,10 @@ async def page(request: web.Request) -> web.Response:
         top = await repos.board.board(
             db, BoardQuery(status="open", sort="supporters", size=5, within=where.buildings)
         )
+        cfg = request.app[CONFIG].spikes
+        window = dt.timedelta(hours=cfg.window_hours)
+        found = await spikes.current(db, now, window, cfg.min_issues)
+        buildings = {b.id: b.name for b in await repos.org.buildings(db)}
     labels = [f"{w.month}/{w.day}" for w in weeks]
     used = [c for c in names if any(f.category == c for f in facts)]
     return await render(
@@ -59,7 +64,19 @@ async def page(request: web.Request) -> web.Response:
         ratings=charts.hbars(satisfaction(facts), "满意度", RATING_COLORS),
         top=top.rows,
         names=names,
+        spikes=[
+            _spike_line(s, names, buildings)
+            for s in found
+            if any(where.allows(i.building_id) for i in s.issues)
+        ],
+        spike_hours=round(cfg.window_hours),
     )
+
+
+def _spike_line(spike: spikes.Spike, names: dict[str, str], buildings: dict[int, str]) -> str:
+    where = "、".join(sorted({buildings.get(i.building_id or 0, "") for i in spike.issues}))
+    numbers = " ".join(f"#{i.number}" for i in spike.issues[:10])
+    return f"「{names.get(spike.category, spike.category)}」{len(spike.issues)} 件（{where}）：{numbers}"
 
 
 def per_week(facts: list[IssueFacts], weeks: list[dt.date], used: list[str]) -> dict[str, list[int]]:
