@@ -11,7 +11,7 @@ def build_router() -> Router:
     root.include(
         onboarding.router,  # follow, unfollow, QR scans, 绑定 and its numbered choice
         menu.router,  # menu clicks, mapped onto the commands below
-        convener.router,  # 待办 受理 进展 办结 转派 上报 驳回
+        convener.router,  # 待办 受理 进展 办结 转派 上报 驳回 代报
         reporter.router,  # 进度 附议 撤回, ratings
         media.router,  # voice, images, locations
         complaints.router,  # any other text: after every command area

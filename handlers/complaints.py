@@ -16,6 +16,7 @@ from storage.models import Issue
 from storage.repos.issues import NewIssue
 
 router = Router(name=__name__)
+PROXY = "代报"  # the source of an issue a member filed for someone
 
 
 @router.on(TextMessage)
@@ -72,24 +73,7 @@ async def _support(ctx: HandlerContext, issue: Issue, text: str) -> TextReply:
 async def _file(ctx: HandlerContext, text: str, tagging: Tagging) -> TextReply:
     reporter = ctx.reporter
     category = ctx.category(tagging.primary)
-    accept_due, resolve_due = lifecycle.deadlines(category, ctx.now)
-    issue = await repos.issues.create(
-        ctx.session,
-        NewIssue(
-            text=text,
-            category=tagging.primary,
-            tags=tagging.tags,
-            scores=tagging.scores,
-            urgent=tagging.urgent,
-            building_id=reporter.building_id,
-            reporter_id=reporter.id,
-            inbound_id=ctx.inbound_id,
-        ),
-        actor=ctx.actor,
-        now=ctx.now,
-        accept_due=accept_due,
-        resolve_due=resolve_due,
-    )
+    issue = await create(ctx, text, tagging, reporter.building_id, reporter.id)
     if reporter.building_id is None:
         next_step = texts.NEXT_STEP_UNBOUND
     else:
@@ -102,3 +86,37 @@ async def _file(ctx: HandlerContext, text: str, tagging: Tagging) -> TextReply:
             next_step = texts.NEXT_STEP_BOUND.format(building=name, hours=category.accept_hours)
     template = texts.FILED_URGENT if tagging.urgent else texts.FILED
     return TextReply(template.format(number=issue.number, category=category.name, next_step=next_step))
+
+
+async def create(
+    ctx: HandlerContext,
+    text: str,
+    tagging: Tagging,
+    building_id: int | None,
+    reporter_id: int | None,
+    source: str = "wechat",
+) -> Issue:
+    """A new issue of this text, with its category's deadlines."""
+    accept_due, resolve_due = lifecycle.deadlines(ctx.category(tagging.primary), ctx.now)
+    new = NewIssue(
+        text=text,
+        category=tagging.primary,
+        tags=tagging.tags,
+        scores=tagging.scores,
+        urgent=tagging.urgent,
+        building_id=building_id,
+        reporter_id=reporter_id,
+        inbound_id=ctx.inbound_id,
+        source=source,
+    )
+    return await repos.issues.create(
+        ctx.session, new, actor=ctx.actor, now=ctx.now, accept_due=accept_due, resolve_due=resolve_due
+    )
+
+
+async def file_on_behalf(ctx: HandlerContext, building_id: int, text: str) -> Issue:
+    """What someone told a member in person, filed by the member (source 代报) and routed as usual."""
+    tagging = ctx.rules.tag(text)
+    issue = await create(ctx, text, tagging, building_id, None, source=PROXY)
+    await lifecycle.route(ctx.session, issue, ctx.category(tagging.primary).name, ctx.now)
+    return issue

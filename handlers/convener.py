@@ -1,12 +1,14 @@
-"""The committee's commands: 待办, 受理, 进展, 办结, 转派, 上报, 驳回 — only on issues they answer for."""
+"""The committee's commands: 待办, 受理, 进展, 办结, 转派, 上报, 驳回 — only on issues they answer for —
+and 代报, filing what someone told a member in person."""
 
 from __future__ import annotations
 
-from handlers import issue_actions, lifecycle, notify, routing, texts
+from handlers import complaints, issue_actions, lifecycle, notify, routing, texts
 from handlers.context import HandlerContext
 from handlers.events import TextMessage
 from handlers.filters import Command
 from handlers.issue_actions import Refused
+from handlers.onboarding import match_buildings
 from handlers.replies import Reply, TextReply
 from handlers.router import Router
 from storage import repos
@@ -90,3 +92,24 @@ async def escalate(msg: TextMessage, ctx: HandlerContext, number: int | None) ->
         return TextReply(await issue_actions.escalate(ctx.session, issue, ctx.actor, ctx.now, category))
     except (Refused, lifecycle.IllegalTransition) as exc:
         return TextReply(exc.reply)
+
+
+@router.on(TextMessage, Command("代报", aliases=("代为反映",), args="text"))
+async def file_for(msg: TextMessage, ctx: HandlerContext, arg: str) -> Reply:
+    """`代报 <楼宇> <内容>`: a member files what someone told them in person."""
+    if ctx.member is None:
+        return TextReply(texts.NOT_A_MEMBER.format(word="代报"))
+    query, _, text = arg.strip().partition(" ")
+    if not text.strip():
+        return TextReply(texts.PROXY_USAGE)
+    buildings = await repos.org.buildings(ctx.session)
+    found = match_buildings(buildings, query)
+    if len(found) != 1:
+        choices = "、".join(b.name for b in buildings)
+        return TextReply(texts.PROXY_BUILDING.format(query=query, choices=choices))
+    issue = await complaints.file_on_behalf(ctx, found[0].id, text.strip())
+    return TextReply(
+        texts.PROXY_FILED.format(
+            number=issue.number, category=ctx.category_name(issue.category), building=found[0].name
+        )
+    )

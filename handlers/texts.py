@@ -103,6 +103,11 @@ TODO_NONE = "目前没有待办的反映。"
 TODO_HEAD = "待办（{count} 件）："
 TODO_LINE = "#{number} {status}{urgent}{overdue} · {building} · {category} · {count}人 · {title}"
 DONE = "已{verb} #{number}，已通知提出人和附议人（{count} 人）。"
+PROXY_USAGE = "代报格式：代报 楼宇名 反映内容，例如「代报 凯迪克大厦 一楼大堂的自动门坏了」。"
+PROXY_BUILDING = "没有找到唯一的楼宇「{query}」。可选楼宇：{choices}"
+PROXY_FILED = (
+    "已代为登记 #{number}（{category}），已转给「{building}」楼务会。反映人不在公众号上，进展请当面转告。"
+)
 TRANSFER_REASON_MISSING = (
     "转派要写明对象和理由，对方和反映人都会看到。例如：转派 {number} 物业经理 属于设备维修"
 )

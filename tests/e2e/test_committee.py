@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from bot.simulator.fake_wechat import FakeWeChatAPI
+from storage.models import Issue
 from tests.wx import WeChatSender
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -244,3 +246,20 @@ async def test_fewer_than_the_threshold_is_no_spike(wx: WeChatSender, jobs: Any)
         await who.follows("kdk")
         await who.says(text)
     assert await jobs.check_spikes() == 0
+
+
+async def test_a_convener_files_on_someones_behalf(
+    wx: WeChatSender, jobs: Any, fake_wechat: FakeWeChatAPI, sessionmaker: Any
+) -> None:
+    conv = wx.reporter("o_conv_kdk")
+    answer = await conv.says("代报 凯迪克 一楼大堂的自动门坏了，夹到人")
+    assert "已代为登记 #1" in answer and "凯迪克大厦" in answer
+    async with sessionmaker() as s:
+        issue = (await s.execute(select(Issue))).scalar_one()
+    assert issue.source == "代报" and issue.reporter_id is None and issue.building_id is not None
+    await jobs.dispatch_outbox()
+    assert any("#1" in m for m in fake_wechat.sent_to("o_conv_kdk"))
+
+
+async def test_only_members_may_file_on_someones_behalf(wx: WeChatSender) -> None:
+    assert "代报" in await wx.reporter("o_alice").says("代报 凯迪克 门坏了")
