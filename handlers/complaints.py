@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import lifecycle, texts
 from handlers.context import HandlerContext
@@ -10,7 +13,7 @@ from handlers.events import TextMessage
 from handlers.replies import Reply, TextReply
 from handlers.router import Router
 from nlp.emergency import NUMBERS, numbers_for
-from nlp.engine import Tagging
+from nlp.engine import RulesEngine, Tagging
 from storage import repos
 from storage.models import Issue
 from storage.repos.issues import NewIssue
@@ -73,7 +76,7 @@ async def _support(ctx: HandlerContext, issue: Issue, text: str) -> TextReply:
 async def _file(ctx: HandlerContext, text: str, tagging: Tagging) -> TextReply:
     reporter = ctx.reporter
     category = ctx.category(tagging.primary)
-    issue = await create(ctx, text, tagging, reporter.building_id, reporter.id)
+    issue = await create(filing(ctx), text, tagging, reporter.building_id, reporter.id)
     if reporter.building_id is None:
         next_step = texts.NEXT_STEP_UNBOUND
     else:
@@ -88,8 +91,19 @@ async def _file(ctx: HandlerContext, text: str, tagging: Tagging) -> TextReply:
     return TextReply(template.format(number=issue.number, category=category.name, next_step=next_step))
 
 
+@dataclass(frozen=True)
+class Filing:
+    """Who files, when, and from which stored message (none for the admin web)."""
+
+    session: AsyncSession
+    rules: RulesEngine
+    actor: str
+    now: dt.datetime
+    inbound_id: int | None = None
+
+
 async def create(
-    ctx: HandlerContext,
+    f: Filing,
     text: str,
     tagging: Tagging,
     building_id: int | None,
@@ -97,7 +111,7 @@ async def create(
     source: str = "wechat",
 ) -> Issue:
     """A new issue of this text, with its category's deadlines."""
-    accept_due, resolve_due = lifecycle.deadlines(ctx.category(tagging.primary), ctx.now)
+    accept_due, resolve_due = lifecycle.deadlines(f.rules.pack.category_or_other(tagging.primary), f.now)
     new = NewIssue(
         text=text,
         category=tagging.primary,
@@ -106,17 +120,22 @@ async def create(
         urgent=tagging.urgent,
         building_id=building_id,
         reporter_id=reporter_id,
-        inbound_id=ctx.inbound_id,
+        inbound_id=f.inbound_id,
         source=source,
     )
     return await repos.issues.create(
-        ctx.session, new, actor=ctx.actor, now=ctx.now, accept_due=accept_due, resolve_due=resolve_due
+        f.session, new, actor=f.actor, now=f.now, accept_due=accept_due, resolve_due=resolve_due
     )
 
 
-async def file_on_behalf(ctx: HandlerContext, building_id: int, text: str) -> Issue:
-    """What someone told a member in person, filed by the member (source 代报) and routed as usual."""
-    tagging = ctx.rules.tag(text)
-    issue = await create(ctx, text, tagging, building_id, None, source=PROXY)
-    await lifecycle.route(ctx.session, issue, ctx.category(tagging.primary).name, ctx.now)
+async def file_on_behalf(f: Filing, building_id: int, text: str) -> Issue:
+    """What someone told a member in person, filed by the member (source 代报) and routed as usual;
+    in the chat and in the admin web."""
+    tagging = f.rules.tag(text)
+    issue = await create(f, text, tagging, building_id, None, source=PROXY)
+    await lifecycle.route(f.session, issue, f.rules.pack.category_or_other(tagging.primary).name, f.now)
     return issue
+
+
+def filing(ctx: HandlerContext) -> Filing:
+    return Filing(ctx.session, ctx.rules, ctx.actor, ctx.now, ctx.inbound_id)

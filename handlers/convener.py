@@ -107,7 +107,7 @@ async def file_for(msg: TextMessage, ctx: HandlerContext, arg: str) -> Reply:
     if len(found) != 1:
         choices = "、".join(b.name for b in buildings)
         return TextReply(texts.PROXY_BUILDING.format(query=query, choices=choices))
-    issue = await complaints.file_on_behalf(ctx, found[0].id, text.strip())
+    issue = await complaints.file_on_behalf(complaints.filing(ctx), found[0].id, text.strip())
     return TextReply(
         texts.PROXY_FILED.format(
             number=issue.number, category=ctx.category_name(issue.category), building=found[0].name

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from storage import repos
 from storage.models import Issue
 from tests.admin.conftest import Browser
 from tests.wx import WeChatSender
@@ -154,6 +155,21 @@ async def test_the_dashboard_marks_a_spike(browser: Browser, wx: WeChatSender) -
     await browser.login("admin")
     page = (await browser.get("/admin/dashboard")).body_text
     assert "未诉先办" in page and "「餐饮就餐」5 件（凯迪克大厦）" in page
+
+
+async def test_a_convener_files_on_someones_behalf_on_the_web(browser: Browser, sessionmaker: Any) -> None:
+    await browser.login("kdk")
+    await browser.get("/admin/issues")
+    async with sessionmaker() as db:
+        kdk = await repos.org.building_by_code(db, "kdk")
+        hlgc = await repos.org.building_by_code(db, "hlgc")
+    resp = await browser.post("/admin/issues/new", {"building": str(kdk.id), "text": "一楼大堂的自动门坏了"})
+    assert resp.status == 302 and resp.headers["Location"].startswith("/admin/issues/1?")
+    async with sessionmaker() as db:
+        issue = (await db.execute(select(Issue))).scalar_one()
+    assert (issue.source, issue.building_id, issue.text) == ("代报", kdk.id, "一楼大堂的自动门坏了")
+    other = await browser.post("/admin/issues/new", {"building": str(hlgc.id), "text": "别的楼"})
+    assert other.status == 403
 
 
 async def test_an_admin_adds_and_disables_a_member(browser: Browser, sessionmaker: Any) -> None:

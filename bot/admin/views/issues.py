@@ -13,7 +13,7 @@ from bot.admin import USER, render
 from bot.admin.scope import scope_of
 from bot.keys import CLOCK, SCHEDULER, SESSIONMAKER
 from bot.rules import LiveRules
-from handlers import issue_actions, lifecycle, texts
+from handlers import complaints, issue_actions, lifecycle, texts
 from storage import repos
 from storage.models import STATUSES, Issue
 from storage.repos.board import SORTS, BoardQuery
@@ -25,6 +25,7 @@ MAX_PAGE = 100_000  # beyond any real board; keeps OFFSET within the database's 
 
 def routes(router: web.UrlDispatcher) -> None:
     router.add_get("/admin/issues", board)
+    router.add_post("/admin/issues/new", file_for)
     router.add_get(r"/admin/issues/{number:\d+}", issue_page)
     router.add_post(r"/admin/issues/{number:\d+}", act)
 
@@ -128,3 +129,30 @@ async def act(request: web.Request) -> web.StreamResponse:
     if SCHEDULER in app:  # the people on the issue hear of it now, not at the next tick
         app[SCHEDULER].wake_dispatch()
     raise web.HTTPFound(f"/admin/issues/{number}?" + urlencode({"done": done}))
+
+
+async def file_for(request: web.Request) -> web.StreamResponse:
+    """代报 on the web: what someone told a member in person, filed in one of the user's buildings."""
+    form = await request.post()
+    text = str(form.get("text", "")).strip()[:500]
+    app, user = request.app, request[USER]
+    try:
+        building_id = int(str(form.get("building", "")))
+    except ValueError:
+        raise web.HTTPBadRequest(text="请选择楼宇。") from None
+    if not text:
+        raise web.HTTPFound("/admin/issues?" + urlencode({"error": "代报要写反映内容。"}))
+    async with app[SESSIONMAKER].begin() as db:
+        if (
+            not (await scope_of(db, user)).allows(building_id)
+            or await repos.org.building(db, building_id) is None
+        ):
+            raise web.HTTPForbidden(text="这栋楼宇不在您负责的范围内。")
+        filing = complaints.Filing(
+            db, await app[RULES].engine(db), f"{user.name}（管理后台）", app[CLOCK].now()
+        )
+        issue = await complaints.file_on_behalf(filing, building_id, text)
+        number = issue.number
+    if SCHEDULER in app:
+        app[SCHEDULER].wake_dispatch()
+    raise web.HTTPFound(f"/admin/issues/{number}?" + urlencode({"done": f"已代为登记 #{number}。"}))
