@@ -49,10 +49,10 @@ async def alert(
 ) -> int:
     """Queue one alert per spike to its grid leaders (a repeat in the same window is skipped by its
     dedup key); returns how many spikes there are."""
-    spikes = await current(session, now, window, minimum)
+    buildings = {b.id: b for b in await repos.org.buildings(session)}
+    spikes = find_spikes(await repos.issues.created_since(session, now - window), buildings, minimum)
     if not spikes:
         return 0
-    buildings = {b.id: b for b in await repos.org.buildings(session)}
     everyone = await repos.org.members(session)
     period = int(now.timestamp() // window.total_seconds())
     for spike in spikes:
