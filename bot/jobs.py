@@ -133,9 +133,9 @@ class Jobs:
                     title=notify.title(issue),
                     what=what,
                 )
-                owner = await repos.issues.reporter_openid(session, issue.id)
-                for openid in await repos.issues.audience(session, issue.id):
-                    lines[openid].append(line if openid == owner else mask_personal(line))
+                on = await repos.issues.audience(session, issue.id)
+                for openid in on.everyone():
+                    lines[openid].append(line if openid == on.reporter else mask_personal(line))
             rows = [
                 NewMessage(
                     o, "digest", "\n".join([texts.DIGEST_HEAD, *ls[:10]]), dedup_key=f"digest:{o}:{until}"

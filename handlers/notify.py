@@ -90,17 +90,17 @@ async def tell(
     """Tell the reporter and every supporter what changed (supporters with personal data masked);
     returns how many were told."""
     skipped = set(skip)
-    audience = [o for o in await repos.issues.audience(session, issue.id) if o not in skipped]
-    owner = await repos.issues.reporter_openid(session, issue.id)
+    on = await repos.issues.audience(session, issue.id)
     text = texts.UPDATE.format(number=issue.number, title=title(issue), what=what)
     rows = [
         NewMessage(o, "update", text, fields(issue, now), issue.id, issue.urgent)
-        if o == owner
+        if o == on.reporter
         else NewMessage(o, "update", mask_personal(text), fields(issue, now, True), issue.id, issue.urgent)
-        for o in audience
+        for o in on.everyone()
+        if o not in skipped
     ]
     await repos.outbox.enqueue(session, rows, now)
-    return len(audience)
+    return len(rows)
 
 
 async def todo_lines(

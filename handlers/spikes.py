@@ -1,6 +1,6 @@
 """未诉先办: at least N new issues of one category in one cluster of buildings (a building's grid)
 within a window is a spike; its grid leader gets one alert listing them, once per window, before
-anyone has to complain twice. The dashboard marks the same spikes."""
+anyone has to complain twice. The dashboard marks the same spikes (find_spikes)."""
 
 from __future__ import annotations
 
@@ -33,11 +33,6 @@ def find_spikes(issues: list[Issue], buildings: dict[int, Building], minimum: in
         if building is not None:
             groups[(building.grid_id, issue.category)].append(issue)
     return [Spike(g, c, tuple(found)) for (g, c), found in groups.items() if len(found) >= minimum]
-
-
-async def current(session: AsyncSession, now: dt.datetime, window: dt.timedelta, minimum: int) -> list[Spike]:
-    buildings = {b.id: b for b in await repos.org.buildings(session)}
-    return find_spikes(await repos.issues.created_since(session, now - window), buildings, minimum)
 
 
 async def alert(

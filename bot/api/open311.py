@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.admin.views.issues import RULES
+from bot.admin.views.issues import RULES, categories
 from bot.keys import SESSIONMAKER
 from handlers.texts import LOCAL_TZ
 from nlp.masking import mask_personal
@@ -58,7 +58,7 @@ async def requests(request: web.Request) -> web.Response:
     except ValueError as exc:
         return errors(400, str(exc))
     async with request.app[SESSIONMAKER]() as db:
-        names = await _names(request, db)
+        names = await categories(request, db)
         found = await repos.issues.public_page(db, f)
         return web.json_response([await _as_request(db, i, b, names) for i, b in found])
 
@@ -70,7 +70,7 @@ async def one_request(request: web.Request) -> web.Response:
         if issue is None:
             return errors(404, f"no service request {number}")
         building = await repos.org.building(db, issue.building_id) if issue.building_id else None
-        names = await _names(request, db)
+        names = await categories(request, db)
         return web.json_response([await _as_request(db, issue, building.name if building else None, names)])
 
 
@@ -105,10 +105,6 @@ def _when(value: str | None, name: str) -> dt.datetime | None:
     except ValueError:
         raise ValueError(f"{name} must be a W3C datetime such as 2026-11-02T09:00:00+08:00") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=LOCAL_TZ)
-
-
-async def _names(request: web.Request, db: AsyncSession) -> dict[str, str]:
-    return {c.id: c.name for c in (await request.app[RULES].engine(db)).pack.categories}
 
 
 async def _as_request(

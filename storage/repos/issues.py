@@ -186,23 +186,29 @@ async def is_on(session: AsyncSession, issue: Issue, reporter_id: int) -> bool:
     return (await session.execute(stmt)).first() is not None
 
 
-async def reporter_openid(session: AsyncSession, issue_id: int) -> str | None:
-    stmt = select(Reporter.openid).join(Issue, Issue.reporter_id == Reporter.id).where(Issue.id == issue_id)
-    return (await session.execute(stmt)).scalar_one_or_none()
+@dataclass(frozen=True)
+class Audience:
+    """Everyone on an issue: its reporter (None once they unfollowed) and its other supporters."""
+
+    reporter: str | None
+    supporters: list[str]
+
+    def everyone(self) -> list[str]:
+        return ([self.reporter] if self.reporter else []) + self.supporters
 
 
-async def audience(session: AsyncSession, issue_id: int) -> list[str]:
-    """The openids of everyone on the issue: its reporter first, then its supporters."""
+async def audience(session: AsyncSession, issue_id: int) -> Audience:
+    reporter = (
+        select(Reporter.openid).join(Issue, Issue.reporter_id == Reporter.id).where(Issue.id == issue_id)
+    )
     supporters = (
         select(Reporter.openid)
         .join(Supporter, Supporter.reporter_id == Reporter.id)
         .where(Supporter.issue_id == issue_id)
         .order_by(Supporter.id)
     )
-    owner = await reporter_openid(session, issue_id)
-    first = [owner] if owner else []
-    rest = [o for o in (await session.execute(supporters)).scalars() if o not in first]
-    return first + rest
+    owner = (await session.execute(reporter)).scalar_one_or_none()
+    return Audience(owner, [o for o in (await session.execute(supporters)).scalars() if o != owner])
 
 
 async def of_reporter(session: AsyncSession, reporter_id: int, statuses: Sequence[str]) -> list[Issue]:

@@ -16,7 +16,7 @@ from bot.keys import CLOCK, CONFIG, SESSIONMAKER
 from handlers import spikes
 from handlers.texts import LOCAL_TZ
 from storage import repos
-from storage.models import OPEN_STATUSES
+from storage.models import OPEN_STATUSES, Building
 from storage.repos.board import BoardQuery
 from storage.repos.stats import IssueFacts
 
@@ -46,8 +46,10 @@ async def page(request: web.Request) -> web.Response:
         )
         cfg = request.app[CONFIG].spikes
         window = dt.timedelta(hours=cfg.window_hours)
-        found = await spikes.current(db, now, window, cfg.min_issues)
-        buildings = {b.id: b.name for b in await repos.org.buildings(db)}
+        buildings = {b.id: b for b in await repos.org.buildings(db)}
+        found = spikes.find_spikes(
+            await repos.issues.created_since(db, now - window), buildings, cfg.min_issues
+        )
     labels = [f"{w.month}/{w.day}" for w in weeks]
     used = [c for c in names if any(f.category == c for f in facts)]
     return await render(
@@ -73,8 +75,8 @@ async def page(request: web.Request) -> web.Response:
     )
 
 
-def _spike_line(spike: spikes.Spike, names: dict[str, str], buildings: dict[int, str]) -> str:
-    where = "、".join(sorted({buildings.get(i.building_id or 0, "") for i in spike.issues}))
+def _spike_line(spike: spikes.Spike, names: dict[str, str], buildings: dict[int, Building]) -> str:
+    where = "、".join(sorted({buildings[i.building_id or 0].name for i in spike.issues}))
     numbers = " ".join(f"#{i.number}" for i in spike.issues[:10])
     return f"「{names.get(spike.category, spike.category)}」{len(spike.issues)} 件（{where}）：{numbers}"
 
