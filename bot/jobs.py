@@ -110,11 +110,12 @@ class Jobs:
     async def _escalate(
         self, session: AsyncSession, engine: RulesEngine, issue: Issue, now: dt.datetime
     ) -> None:
-        name = _category_name(engine, issue.category)
-        leaders = await lifecycle.escalate(session, issue, name, SYSTEM, now, "超时未办")
+        category = engine.pack.category_or_other(issue.category)
+        leaders = await lifecycle.escalate(session, issue, category.name, SYSTEM, now, "超时未办")
         if leaders:
             target = "、".join(m.name for m in leaders)
-            await lifecycle.apply(session, issue, "escalate", SYSTEM, now, target=target)
+            also = await lifecycle.reschedule(session, issue, category, now, f"超时未办，已上报{target}")
+            await lifecycle.apply(session, issue, "escalate", SYSTEM, now, target=target, also=also)
 
     async def reporter_digest(self, since: dt.datetime, until: dt.datetime) -> int:
         """Per reporter and supporter: what changed on their issues in the period (customer service only)."""

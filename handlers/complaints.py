@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers import lifecycle, texts
+from handlers import lifecycle, texts, workdays
 from handlers.context import HandlerContext
 from handlers.events import TextMessage
 from handlers.replies import Reply, TextReply
@@ -111,7 +111,8 @@ async def create(
     source: str = "wechat",
 ) -> Issue:
     """A new issue of this text, with its category's deadlines."""
-    accept_due, resolve_due = lifecycle.deadlines(f.rules.pack.category_or_other(tagging.primary), f.now)
+    category = f.rules.pack.category_or_other(tagging.primary)
+    accept_due, resolve_due = lifecycle.deadlines(category, f.now, await workdays.current(f.session))
     new = NewIssue(
         text=text,
         category=tagging.primary,

@@ -47,7 +47,10 @@ async def todo(msg: TextMessage, ctx: HandlerContext) -> Reply:
 async def _transition(ctx: HandlerContext, word: str, name: str, number: int | None, note: str = "") -> Reply:
     try:
         member, issue = await _issue_for(ctx, word, number, lifecycle.ACTIONS[name].verb)
-        done = await issue_actions.transition(ctx.session, issue, name, ctx.actor, ctx.now, note, member)
+        category = ctx.category(issue.category)
+        done = await issue_actions.transition(
+            ctx.session, issue, name, ctx.actor, ctx.now, category, note, member
+        )
     except (Refused, lifecycle.IllegalTransition) as exc:
         return TextReply(exc.reply)
     return TextReply(done)
@@ -78,7 +81,7 @@ async def transfer(msg: TextMessage, ctx: HandlerContext, number: int | None, no
     """`转派 #N 对象`: to a member by name, or to another building's committee."""
     try:
         _, issue = await _issue_for(ctx, "转派", number, "转派")
-        category = ctx.category_name(issue.category)
+        category = ctx.category(issue.category)
         return TextReply(await issue_actions.transfer(ctx.session, issue, note, ctx.actor, ctx.now, category))
     except (Refused, lifecycle.IllegalTransition) as exc:
         return TextReply(exc.reply)
@@ -88,7 +91,7 @@ async def transfer(msg: TextMessage, ctx: HandlerContext, number: int | None, no
 async def escalate(msg: TextMessage, ctx: HandlerContext, number: int | None) -> Reply:
     try:
         _, issue = await _issue_for(ctx, "上报", number, "上报")
-        category = ctx.category_name(issue.category)
+        category = ctx.category(issue.category)
         return TextReply(await issue_actions.escalate(ctx.session, issue, ctx.actor, ctx.now, category))
     except (Refused, lifecycle.IllegalTransition) as exc:
         return TextReply(exc.reply)

@@ -7,7 +7,8 @@ import datetime as dt
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers import lifecycle, notify, texts
+from handlers import lifecycle, notify, reply_templates, texts, workdays
+from nlp.pack import Category, RulePack
 from storage import repos
 from storage.models import Issue, Member
 
@@ -20,7 +21,8 @@ NOTE_EXAMPLES = {
 # The transfer that would be this one goes up to the grid leader instead: no ping-pong.
 MAX_TRANSFERS = 3
 BY_NAME = ("accept", "progress", "resolve", "reject", "transfer", "escalate", "recategorise")
-NEEDS_NOTE = {"progress": "进展", "resolve": "办结", "reject": "驳回"}
+# 受理 and 办结 may come bare: the reply template says the rest.
+NEEDS_NOTE = {"progress": "进展", "reject": "驳回"}
 
 
 class Refused(Exception):
@@ -42,6 +44,7 @@ async def transition(
     name: str,
     actor: str,
     now: dt.datetime,
+    category: Category,
     note: str = "",
     holder: Member | None = None,
 ) -> str:
@@ -49,14 +52,31 @@ async def transition(
     if name in NEEDS_NOTE:
         needs_note(NEEDS_NOTE[name], issue.number, note)
     lifecycle.check(issue, name)
-    if name == "accept" and holder is not None:
-        issue.assignee_id = holder.id
-    told = await lifecycle.apply(session, issue, name, actor, now, note=note)
-    return texts.DONE.format(verb=lifecycle.ACTIONS[name].verb, number=issue.number, count=told)
+    if name == "accept":
+        if holder is not None:
+            issue.assignee_id = holder.id
+        # The date people can hold the committee to counts from acceptance, in working days.
+        issue.resolve_due = (await workdays.current(session)).due(now, category.resolve_days)
+    what = await said(session, issue, lifecycle.ACTIONS[name].to or "", category, note)
+    told = await lifecycle.apply(session, issue, name, actor, now, note=note, what=what)
+    return texts.DONE.format(verb=lifecycle.ACTIONS[name].verb, number=issue.number, count=told, what=what)
+
+
+async def said(session: AsyncSession, issue: Issue, state: str, category: Category, note: str) -> str:
+    """The sentence of the state's reply template; a resolution also asks for a rating."""
+    values = reply_templates.Values(
+        number=issue.number,
+        building=await notify.building_name(session, issue),
+        category=category.name,
+        due=workdays.say_date(issue.resolve_due) if issue.resolve_due else "",
+        note=note,
+    )
+    what = await reply_templates.sentence(session, category.id, state, values)
+    return what + "\n" + texts.RATE_ASK.format(number=issue.number) if state == "resolved" else what
 
 
 async def transfer(
-    session: AsyncSession, issue: Issue, note: str, actor: str, now: dt.datetime, category: str
+    session: AsyncSession, issue: Issue, note: str, actor: str, now: dt.datetime, category: Category
 ) -> str:
     """`对象 理由`: to a member (by name or openid) or to another building's committee; the third
     transfer of an issue goes to the grid leader above instead, with its history."""
@@ -68,21 +88,33 @@ async def transfer(
     done = await repos.issues.count_events(session, issue.id, "transferred")
     if done + 1 >= MAX_TRANSFERS:
         return await _stop_ping_pong(session, issue, reason.strip(), actor, now, category, done + 1)
-    target = await _transfer_to(session, issue, query, now, category)
-    await lifecycle.apply(session, issue, "transfer", actor, now, note=reason.strip(), target=target)
+    target = await _transfer_to(session, issue, query, now, category.name)
+    also = await lifecycle.reschedule(session, issue, category, now, f"转派给{target}")
+    await lifecycle.apply(
+        session, issue, "transfer", actor, now, note=reason.strip(), target=target, also=also
+    )
     return texts.TRANSFERRED.format(number=issue.number, target=target)
 
 
 async def _stop_ping_pong(
-    session: AsyncSession, issue: Issue, reason: str, actor: str, now: dt.datetime, category: str, times: int
+    session: AsyncSession,
+    issue: Issue,
+    reason: str,
+    actor: str,
+    now: dt.datetime,
+    category: Category,
+    times: int,
 ) -> str:
     history = await notify.history_lines(session, issue.id)
     why = f"第{times}次转派"
-    leaders = await lifecycle.escalate(session, issue, category, actor, now, why, history=history)
+    leaders = await lifecycle.escalate(session, issue, category.name, actor, now, why, history=history)
     if not leaders:
         raise Refused(texts.ESCALATE_TOP.format(number=issue.number))
     target = "、".join(m.name for m in leaders)
-    await lifecycle.apply(session, issue, "escalate", actor, now, note=f"{why}：{reason}", target=target)
+    also = await lifecycle.reschedule(session, issue, category, now, f"{why}，已上报{target}")
+    await lifecycle.apply(
+        session, issue, "escalate", actor, now, note=f"{why}：{reason}", target=target, also=also
+    )
     return texts.TRANSFERRED_TOO_OFTEN.format(number=issue.number, times=times - 1, target=target)
 
 
@@ -102,13 +134,16 @@ async def _transfer_to(
     raise Refused(texts.TRANSFER_UNKNOWN.format(target=query))
 
 
-async def escalate(session: AsyncSession, issue: Issue, actor: str, now: dt.datetime, category: str) -> str:
+async def escalate(
+    session: AsyncSession, issue: Issue, actor: str, now: dt.datetime, category: Category
+) -> str:
     lifecycle.check(issue, "escalate")
-    leaders = await lifecycle.escalate(session, issue, category, actor, now, "楼务会上报")
+    leaders = await lifecycle.escalate(session, issue, category.name, actor, now, "楼务会上报")
     if not leaders:
         raise Refused(texts.ESCALATE_TOP.format(number=issue.number))
     target = "、".join(m.name for m in leaders)
-    await lifecycle.apply(session, issue, "escalate", actor, now, target=target)
+    also = await lifecycle.reschedule(session, issue, category, now, f"已上报{target}")
+    await lifecycle.apply(session, issue, "escalate", actor, now, target=target, also=also)
     return texts.ESCALATED.format(number=issue.number, target=target)
 
 
@@ -132,10 +167,11 @@ async def perform(
     note: str,
     actor: str,
     now: dt.datetime,
-    names: dict[str, str],
+    pack: RulePack,
 ) -> str:
     """One action by its name, as the web and the API send it; Refused or IllegalTransition if not."""
-    category = names.get(issue.category, issue.category)
+    category = pack.category_or_other(issue.category)
+    names = {c.id: c.name for c in pack.categories}
     if action == "transfer":
         return await transfer(db, issue, note, actor, now, category)
     if action == "escalate":
@@ -145,4 +181,4 @@ async def perform(
             raise Refused(f"没有分类「{note}」。")
         await recategorise(db, issue, note, actor, now)
         return f"#{issue.number} 已改为「{names[note]}」，并记为规则的标注样例。"
-    return await transition(db, issue, action, actor, now, note)
+    return await transition(db, issue, action, actor, now, category, note)

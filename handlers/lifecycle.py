@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers import notify, routing, texts
+from handlers import notify, routing, texts, workdays
 from nlp.pack import Category
 from storage import repos
 from storage.models import OPEN_STATUSES, Issue, Member
@@ -29,12 +29,11 @@ class Action:
 
 
 ACTIONS = {
-    "accept": Action("受理", "accepted", frozenset({"new"}), "accepted", "已被楼务会受理。{note}"),
-    "progress": Action(
-        "更新进展", "progress", frozenset({"accepted", "in_progress"}), "in_progress", "有新进展：{note}"
-    ),
-    "resolve": Action("办结", "resolved", OPEN, "resolved", "已办结：{note}\n" + texts.RATE_ASK),
-    "reject": Action("驳回", "rejected", OPEN, "rejected", "不予受理。理由：{note}"),
+    # What these four tell comes from the reply templates (handlers/reply_templates.py).
+    "accept": Action("受理", "accepted", frozenset({"new"}), "accepted", ""),
+    "progress": Action("更新进展", "progress", frozenset({"accepted", "in_progress"}), "in_progress", ""),
+    "resolve": Action("办结", "resolved", OPEN, "resolved", ""),
+    "reject": Action("驳回", "rejected", OPEN, "rejected", ""),
     "withdraw": Action("撤回", "withdrawn", OPEN, "withdrawn", "已由提出人撤回。"),
     "transfer": Action("转派", "transferred", OPEN, None, "已转派给{target}办理。理由：{note}"),
     "escalate": Action("上报", "escalated", OPEN, None, "已上报{target}督办。"),
@@ -73,8 +72,11 @@ async def apply(
     note: str = "",
     target: str = "",
     skip: tuple[str, ...] = (),
+    what: str = "",
+    also: str = "",
 ) -> int:
-    """Make a transition, put it on the timeline and tell everyone on the issue; returns how many."""
+    """Make a transition, put it on the timeline and tell everyone on the issue (`what`, else the
+    action's sentence; then `also`); returns how many were told."""
     action = check(issue, name)
     if action.to and action.to != issue.status:
         issue.status = action.to
@@ -83,12 +85,32 @@ async def apply(
     await repos.issues.add_event(
         session, issue.id, action.event, actor, "：".join(filter(None, (target, note))), now
     )
-    what = action.tell.format(note=note, target=target, number=issue.number).strip()
-    return await notify.tell(session, issue, what, now, skip)
+    what = what or action.tell.format(note=note, target=target, number=issue.number).strip()
+    return await notify.tell(session, issue, what + also, now, skip)
 
 
-def deadlines(category: Category, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    return now + dt.timedelta(hours=category.accept_hours), now + dt.timedelta(days=category.resolve_days)
+def deadlines(
+    category: Category, now: dt.datetime, calendar: workdays.WorkCalendar
+) -> tuple[dt.datetime, dt.datetime]:
+    """Accept within the category's hours; resolve by the end of its number of working days."""
+    return now + dt.timedelta(hours=category.accept_hours), calendar.due(now, category.resolve_days)
+
+
+async def reschedule(
+    session: AsyncSession, issue: Issue, category: Category, now: dt.datetime, why: str
+) -> str:
+    """A new holder gets the category's working days again. Returns what to tell the people who
+    were promised a date (the new one and why), or '' when nothing was promised or it stays."""
+    if issue.status not in ("accepted", "in_progress") or issue.resolve_due is None:
+        return ""
+    due = (await workdays.current(session)).due(now, category.resolve_days)
+    was = workdays.say_date(issue.resolve_due)
+    if due <= issue.resolve_due or workdays.say_date(due) == was:
+        return ""
+    issue.resolve_due = due
+    new = workdays.say_date(due)
+    await repos.issues.add_event(session, issue.id, "due", "system", f"{was} → {new}：{why}", now)
+    return texts.DUE_MOVED.format(was=was, due=new, why=why)
 
 
 async def route(session: AsyncSession, issue: Issue, category_name: str, now: dt.datetime) -> list[Member]:

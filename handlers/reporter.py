@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import lifecycle, notify, texts
+from handlers import lifecycle, notify, texts, workdays
 from handlers.context import HandlerContext
 from handlers.events import TextMessage
 from handlers.filters import Command, Rating
@@ -41,6 +41,7 @@ async def my_issues(ctx: HandlerContext) -> str:
                 category=ctx.category_name(issue.category),
                 title=notify.title(issue),
             )
+            + _due(issue, " · ")
         )
     lines.append(texts.MY_ISSUES_TAIL)
     return "\n".join(lines)
@@ -55,8 +56,15 @@ async def timeline_text(ctx: HandlerContext, issue: Issue) -> str:
         count=await repos.issues.raised_by(ctx.session, issue.id),
         text=issue.text,
     )
-    lines = [head, *await notify.history_lines(ctx.session, issue.id)]
+    lines = [head + _due(issue, "\n"), *await notify.history_lines(ctx.session, issue.id)]
     return "\n".join(lines)
+
+
+def _due(issue: Issue, before: str) -> str:
+    """The date promised on acceptance, while the issue is being handled."""
+    if issue.status not in ("accepted", "in_progress") or issue.resolve_due is None:
+        return ""
+    return before + texts.TIMELINE_DUE.format(due=workdays.say_date(issue.resolve_due))
 
 
 @router.on(TextMessage, Command("附议", aliases=("支持", "+1"), args="number"))
@@ -115,10 +123,11 @@ async def rate(msg: TextMessage, ctx: HandlerContext, rating: int) -> Reply:
         return TextReply(texts.RATED.format(number=issue.number, rating=word))
     await repos.issues.add_event(ctx.session, issue.id, "rated", ctx.actor, word, ctx.now)
     category = ctx.category(issue.category)
-    issue.resolve_due = lifecycle.deadlines(category, ctx.now)[1]
+    issue.resolve_due = (await workdays.current(ctx.session)).due(ctx.now, category.resolve_days)
     leaders = await lifecycle.escalate(ctx.session, issue, category.name, ctx.actor, ctx.now, "评价不满意")
     target = "、".join(m.name for m in leaders) or "楼务会"
-    await lifecycle.apply(ctx.session, issue, "reopen", ctx.actor, ctx.now, target=target, skip=me)
+    also = texts.DUE_NEW.format(due=workdays.say_date(issue.resolve_due))
+    await lifecycle.apply(ctx.session, issue, "reopen", ctx.actor, ctx.now, target=target, skip=me, also=also)
     return TextReply(texts.RATED_REOPEN.format(number=issue.number))
 
 

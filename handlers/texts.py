@@ -43,6 +43,7 @@ STATUS_NAMES = {
     "closed": "已评价",
     "rejected": "不予受理",
     "withdrawn": "已撤回",
+    "merged": "已合并",
 }
 ROLE_NAMES = {
     "reporter": "上班族",
@@ -68,6 +69,10 @@ EVENT_NAMES = {
     "overdue": "超时预警",
     "attachment": "补充材料",
     "building": "确定楼宇",
+    "due": "预计办结日期调整",
+    "merged": "合并",
+    "split": "拆分",
+    "unsupported": "另报",
 }
 RATINGS = {1: "满意", 2: "基本满意", 3: "不满意"}
 
@@ -95,6 +100,9 @@ RATE_ASK = "请为 #{number} 的办理结果评价：回复 1 满意、2 基本�
 RATED = "感谢评价！#{number} 评价为「{rating}」，已结案。"
 RATED_REOPEN = "已收到「不满意」。#{number} 重新办理，并已上报上一级网格督办。"
 RATED_SUPPORTER = "已记录您对 #{number} 的评价「{rating}」，谢谢。"
+DUE_MOVED = "\n预计办结日期由 {was} 改为 {due}（{why}）。"
+DUE_NEW = "\n预计 {due} 前办结。"
+TIMELINE_DUE = "预计 {due} 前办结"
 ILLEGAL = "#{number} 当前状态为「{status}」，不能{verb}。"
 
 NOT_A_MEMBER = "「{word}」是楼务会成员的指令。如需反映问题，直接发送描述即可。"
@@ -102,7 +110,7 @@ NOT_RESPONSIBLE = "您不负责 #{number}（{building}），不能{verb}。如�
 TODO_NONE = "目前没有待办的反映。"
 TODO_HEAD = "待办（{count} 件）："
 TODO_LINE = "#{number} {status}{urgent}{overdue} · {building} · {category} · {count}人 · {title}"
-DONE = "已{verb} #{number}，已通知提出人和附议人（{count} 人）。"
+DONE = "已{verb} #{number}，已通知提出人和附议人（{count} 人）：{what}"
 PROXY_USAGE = "代报格式：代报 楼宇名 反映内容，例如「代报 凯迪克大厦 一楼大堂的自动门坏了」。"
 PROXY_BUILDING = "没有找到唯一的楼宇「{query}」。可选楼宇：{choices}"
 PROXY_FILED = (

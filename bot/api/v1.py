@@ -11,7 +11,7 @@ from aiohttp import web
 from multidict import MultiMapping
 
 from bot.admin.scope import scope_of
-from bot.admin.views.issues import MAX_PAGE, RULES, board_query, categories
+from bot.admin.views.issues import MAX_PAGE, RULES, board_query
 from bot.api.auth import api_user
 from bot.api.openapi import document
 from bot.keys import CLOCK, SCHEDULER, SESSIONMAKER
@@ -162,10 +162,10 @@ async def act(request: web.Request) -> web.Response:
     try:
         async with app[SESSIONMAKER].begin() as db:
             issue = await _issue(request, db)
-            names = await categories(request, db)
+            pack = (await app[RULES].engine(db)).pack
             actor = f"{user.name}（API）"
             done = await issue_actions.perform(
-                db, issue, action, note.strip()[:MAX_TEXT], actor, app[CLOCK].now(), names
+                db, issue, action, note.strip()[:MAX_TEXT], actor, app[CLOCK].now(), pack
             )
     except (issue_actions.Refused, lifecycle.IllegalTransition) as exc:
         return problem(409, exc.reply)

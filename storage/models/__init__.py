@@ -8,9 +8,12 @@ from storage.models.outbox import OUTBOX_STATUSES, OutboxMessage
 from storage.models.people import Reporter
 from storage.models.rules import LabelledExample, RuleAudit, RulePackRow, RulesVersion
 from storage.models.shared import AccessToken, Lease, Setting
+from storage.models.templates import ANY_CATEGORY, ReplyTemplate
 from storage.models.users import USER_ROLES, ApiToken, User
 
 __all__ = [
+    "ANY_CATEGORY",
+    "ReplyTemplate",
     "GRID_LEVELS",
     "OUTBOX_STATUSES",
     "AccessToken",

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, synonym
 
 from storage.models.base import Base, intpk
 
-STATUSES = ("new", "accepted", "in_progress", "resolved", "closed", "rejected", "withdrawn")
+# merged: joined into another issue by a convener (合并); merged_into names it.
+STATUSES = ("new", "accepted", "in_progress", "resolved", "closed", "rejected", "withdrawn", "merged")
 OPEN_STATUSES = ("new", "accepted", "in_progress")
 
 
@@ -41,6 +42,7 @@ class Issue(Base):
     # 0 on time; 1 the holder was warned; 2 escalated. Reset when the issue moves on.
     overdue: Mapped[int] = mapped_column(Integer, default=0)
     rating: Mapped[int | None] = mapped_column(Integer)
+    merged_into: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
 
@@ -63,5 +65,7 @@ class Supporter(Base):
     id: Mapped[intpk]
     issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id"), index=True)
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("reporters.id", ondelete="SET NULL"))
+    # The complaint that joined it ("" for 附议 by number); what 另报 and 拆分 file on its own.
     text: Mapped[str] = mapped_column(Text, default="")
+    inbound_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime]

@@ -1,5 +1,17 @@
 """Repositories: functions over an AsyncSession that read and write models and never commit."""
 
-from storage.repos import board, inbound, issues, org, outbox, people, rules, shared, stats, users
+from storage.repos import board, inbound, issues, org, outbox, people, rules, shared, stats, templates, users
 
-__all__ = ["board", "inbound", "issues", "org", "outbox", "people", "rules", "shared", "stats", "users"]
+__all__ = [
+    "board",
+    "inbound",
+    "issues",
+    "org",
+    "outbox",
+    "people",
+    "rules",
+    "shared",
+    "stats",
+    "templates",
+    "users",
+]

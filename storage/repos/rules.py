@@ -79,9 +79,21 @@ async def _bump_version(session: AsyncSession) -> None:
     )
 
 
-async def audit(session: AsyncSession, limit: int = 50) -> list[RuleAudit]:
-    stmt = select(RuleAudit).order_by(RuleAudit.id.desc()).limit(limit)
+# Audited beside the rule packs, under these names; not packs themselves.
+NOT_PACKS = ("reply_templates", "holidays")
+
+
+async def audit(session: AsyncSession, limit: int = 50, of: str | None = None) -> list[RuleAudit]:
+    """The newest changes: of the rule packs, or (`of`) of the templates or the holidays."""
+    where = RuleAudit.pack == of if of else RuleAudit.pack.not_in(NOT_PACKS)
+    stmt = select(RuleAudit).where(where).order_by(RuleAudit.id.desc()).limit(limit)
     return list((await session.execute(stmt)).scalars())
+
+
+def add_audit(
+    session: AsyncSession, of: str, actor: str, action: str, before: str, after: str, now: dt.datetime
+) -> None:
+    session.add(RuleAudit(pack=of, actor=actor, action=action, before=before, after=after, at=now))
 
 
 async def add_example(

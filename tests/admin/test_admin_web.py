@@ -60,14 +60,14 @@ async def test_accepting_on_the_web_tells_the_reporter(
     page = await browser.get(resp.headers["Location"])
     assert "已受理" in page.body_text and "admin（管理后台）" in page.body_text
     await jobs.dispatch_outbox()
-    assert any("已被楼务会受理" in m for m in fake_wechat.sent_to("o_alice"))
+    assert any("楼务会受理" in m and "明天答复" in m for m in fake_wechat.sent_to("o_alice"))
 
 
-async def test_resolving_without_a_note_says_what_to_write(browser: Browser, wx: WeChatSender) -> None:
+async def test_progress_without_a_note_says_what_to_write(browser: Browser, wx: WeChatSender) -> None:
     await file_issue(wx, "o_alice", "kdk", CANTEEN)
     await browser.login("admin")
     await browser.get("/admin/issues/1")
-    resp = await browser.post("/admin/issues/1", {"action": "resolve", "note": ""})
+    resp = await browser.post("/admin/issues/1", {"action": "reject", "note": ""})
     page = await browser.get(resp.headers["Location"])
     assert "请写明说明" in page.body_text
 

@@ -52,7 +52,7 @@ def test_an_action_through_the_api_changes_the_issue(live_api: LiveAPI) -> None:
 
 
 def test_an_illegal_action_is_a_conflict_with_the_reason(live_api: LiveAPI) -> None:
-    status, body = call(live_api, "/api/v1/issues/1/actions", body={"action": "resolve"})
+    status, body = call(live_api, "/api/v1/issues/1/actions", body={"action": "reject"})
     assert status == 409 and "说明" in body["error"]
 
 

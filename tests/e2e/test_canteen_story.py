@@ -75,7 +75,7 @@ async def test_the_canteen_story(
     await jobs.dispatch_outbox()
     for person in ("o_alice", "o_bob"):
         told = "\n".join(fake_wechat.sent_to(person))
-        assert "已被楼务会受理" in told and "已联系物业" in told and "回复 1 满意" in told
+        assert "楼务会受理" in told and "已联系物业" in told and "回复 1 满意" in told
 
     assert "不能撤回" in await alice.says("撤回 1")
     assert "重新办理" in await alice.says("3")  # 不满意 reopens and escalates

@@ -89,11 +89,11 @@ async def test_accepting_twice_is_refused_clearly(wx: WeChatSender) -> None:
     assert "当前状态为「已受理」，不能受理" in await conv.says("受理 1")
 
 
-async def test_resolving_needs_a_note(wx: WeChatSender) -> None:
+async def test_progress_needs_a_note(wx: WeChatSender) -> None:
     alice, conv = wx.reporter("o_alice"), wx.reporter("o_conv_kdk")
     await alice.follows("kdk")
     await alice.says("电梯又坏了")
-    assert "请写明说明" in await conv.says("办结 1")
+    assert "请写明说明" in await conv.says("进展 1")
 
 
 async def test_transfer_to_another_building_routes_it_there(

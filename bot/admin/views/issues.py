@@ -122,8 +122,8 @@ async def act(request: web.Request) -> web.StreamResponse:
     try:
         async with app[SESSIONMAKER].begin() as db:
             issue = await _issue(request, db)
-            names = await categories(request, db)
-            done = await issue_actions.perform(db, issue, action, note, actor, now, names)
+            pack = (await app[RULES].engine(db)).pack
+            done = await issue_actions.perform(db, issue, action, note, actor, now, pack)
     except (issue_actions.Refused, lifecycle.IllegalTransition) as exc:
         raise web.HTTPFound(f"/admin/issues/{number}?" + urlencode({"error": exc.reply})) from None
     if SCHEDULER in app:  # the people on the issue hear of it now, not at the next tick
