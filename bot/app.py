@@ -127,7 +127,7 @@ async def _intake(app: web.Application) -> AsyncIterator[None]:
         LiveRules(),
         app[CLOCK].now,
         similarity=similarity,
-        topics=TopicSettings(config.topics.threshold, config.topics.window_days),
+        topics=TopicSettings(config.topics.threshold, config.topics.window_days, config.topics.undo_minutes),
         # Without a scheduler here, workers elsewhere are woken by the transaction's NOTIFY
         # (PostgreSQL) or find the row at their next tick.
         on_urgent=scheduler.wake_dispatch if scheduler else lambda: None,

@@ -95,6 +95,7 @@ class TemplatesConfig:
 class TopicsConfig:
     threshold: float = 0.25
     window_days: int = 14
+    undo_minutes: int = 10
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from handlers.replies import Reply, TextReply
 from handlers.router import Router
 from nlp.emergency import NUMBERS, numbers_for
 from nlp.engine import RulesEngine, Tagging
+from nlp.pack import OTHER, Category
 from storage import repos
 from storage.models import Issue
 from storage.repos.issues import NewIssue
@@ -66,10 +67,12 @@ async def similar_open_issue(ctx: HandlerContext, text: str, tagging: Tagging) -
 
 
 async def _support(ctx: HandlerContext, issue: Issue, text: str) -> TextReply:
-    await lifecycle.support(ctx.session, issue, ctx.reporter.id, ctx.actor, text, ctx.now)
+    await lifecycle.support(ctx.session, issue, ctx.reporter.id, ctx.actor, text, ctx.now, ctx.inbound_id)
     count = await repos.issues.raised_by(ctx.session, issue.id)
+    category = ctx.category_name(issue.category)
+    minutes = ctx.topics.undo_minutes
     return TextReply(
-        texts.SUPPORTED.format(number=issue.number, category=ctx.category_name(issue.category), count=count)
+        texts.SUPPORTED.format(number=issue.number, category=category, count=count, minutes=minutes)
     )
 
 
@@ -77,18 +80,22 @@ async def _file(ctx: HandlerContext, text: str, tagging: Tagging) -> TextReply:
     reporter = ctx.reporter
     category = ctx.category(tagging.primary)
     issue = await create(filing(ctx), text, tagging, reporter.building_id, reporter.id)
-    if reporter.building_id is None:
-        next_step = texts.NEXT_STEP_UNBOUND
-    else:
+    if reporter.building_id is not None:
         await lifecycle.route(ctx.session, issue, category.name, ctx.now)
-        if tagging.primary == "other":
-            next_step = texts.NEXT_STEP_OTHER
-        else:
-            building = await repos.org.building(ctx.session, reporter.building_id)
-            name = building.name if building else ""
-            next_step = texts.NEXT_STEP_BOUND.format(building=name, hours=category.accept_hours)
     template = texts.FILED_URGENT if tagging.urgent else texts.FILED
-    return TextReply(template.format(number=issue.number, category=category.name, next_step=next_step))
+    then = await next_step(ctx.session, issue, category)
+    return TextReply(template.format(number=issue.number, category=category.name, next_step=then))
+
+
+async def next_step(session: AsyncSession, issue: Issue, category: Category) -> str:
+    """What happens to a newly filed issue, as its reporter is told."""
+    if issue.building_id is None:
+        return texts.NEXT_STEP_UNBOUND
+    if category.id == OTHER:
+        return texts.NEXT_STEP_OTHER
+    building = await repos.org.building(session, issue.building_id)
+    name = building.name if building else ""
+    return texts.NEXT_STEP_BOUND.format(building=name, hours=category.accept_hours)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,12 @@ class TopicSettings:
 
     threshold: float = 0.25
     window_days: int = 14
+    # A reporter may answer `0 另报` this long after being joined, to file on their own instead.
+    undo_minutes: int = 10
+
+    @property
+    def undo_window(self) -> dt.timedelta:
+        return dt.timedelta(minutes=self.undo_minutes)
 
 
 @dataclass

@@ -1,9 +1,11 @@
-"""The committee's commands: 待办, 受理, 进展, 办结, 转派, 上报, 驳回 — only on issues they answer for —
-and 代报, filing what someone told a member in person."""
+"""The committee's commands: 待办, 受理, 进展, 办结, 转派, 上报, 驳回, 拆分, 合并 — only on issues they
+answer for — and 代报, filing what someone told a member in person."""
 
 from __future__ import annotations
 
-from handlers import complaints, issue_actions, lifecycle, notify, routing, texts
+import re
+
+from handlers import complaints, issue_actions, lifecycle, merging, notify, routing, texts
 from handlers.context import HandlerContext
 from handlers.events import TextMessage
 from handlers.filters import Command
@@ -12,7 +14,7 @@ from handlers.onboarding import match_buildings
 from handlers.replies import Reply, TextReply
 from handlers.router import Router
 from storage import repos
-from storage.models import Issue, Member
+from storage.models import Issue, Member, Supporter
 
 router = Router(name=__name__)
 
@@ -95,6 +97,52 @@ async def escalate(msg: TextMessage, ctx: HandlerContext, number: int | None) ->
         return TextReply(await issue_actions.escalate(ctx.session, issue, ctx.actor, ctx.now, category))
     except (Refused, lifecycle.IllegalTransition) as exc:
         return TextReply(exc.reply)
+
+
+_INDEX = re.compile(r"^#?\s*(\d{1,6})$")
+
+
+@router.on(TextMessage, Command("拆分", args="number_text"))
+async def split(msg: TextMessage, ctx: HandlerContext, number: int | None, note: str) -> Reply:
+    """`拆分 #N`: the supporters' complaints, numbered; `拆分 #N K`: the K-th becomes its own issue."""
+    try:
+        _, issue = await _issue_for(ctx, "拆分", number, "拆分")
+        found = merging.splittable(await repos.issues.supporters(ctx.session, issue.id))
+        index = _INDEX.match(note)
+        if not index:
+            return TextReply(_split_list(issue, found))
+        k = int(index.group(1))
+        if not 0 < k <= len(found):
+            raise Refused(texts.SPLIT_UNKNOWN.format(number=issue.number))
+        new = await merging.split(complaints.filing(ctx), issue, found[k - 1].id)
+    except Refused as exc:
+        return TextReply(exc.reply)
+    name = ctx.category_name(new.category)
+    return TextReply(texts.SPLIT_DONE.format(number=issue.number, new=new.number, category=name))
+
+
+def _split_list(issue: Issue, found: list[Supporter]) -> str:
+    if not found:
+        return texts.SPLIT_NONE.format(number=issue.number)
+    lines = [texts.SPLIT_LIST_HEAD.format(number=issue.number)]
+    for i, s in enumerate(found[:20], 1):
+        lines.append(texts.SPLIT_LIST_LINE.format(index=i, time=notify.local_time(s.created_at), text=s.text))
+    return "\n".join(lines)
+
+
+@router.on(TextMessage, Command("合并", args="number_text"))
+async def merge(msg: TextMessage, ctx: HandlerContext, number: int | None, note: str) -> Reply:
+    """`合并 #N #M`: #M's people become supporters of #N, and #M closes pointing at #N."""
+    other = _INDEX.match(note)
+    if number is None or not other:
+        return TextReply(texts.MERGE_USAGE)
+    try:
+        _, into = await _issue_for(ctx, "合并", number, "合并")
+        _, merged = await _issue_for(ctx, "合并", int(other.group(1)), "合并")
+        moved = await merging.merge(ctx.session, into, merged, ctx.actor, ctx.now)
+    except Refused as exc:
+        return TextReply(exc.reply)
+    return TextReply(texts.MERGE_DONE.format(number=into.number, other=merged.number, moved=moved))
 
 
 @router.on(TextMessage, Command("代报", aliases=("代为反映",), args="text"))

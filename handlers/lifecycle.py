@@ -150,12 +150,18 @@ async def escalate(
 
 
 async def support(
-    session: AsyncSession, issue: Issue, reporter_id: int, actor: str, text: str, now: dt.datetime
+    session: AsyncSession,
+    issue: Issue,
+    reporter_id: int,
+    actor: str,
+    text: str,
+    now: dt.datetime,
+    inbound_id: int | None = None,
 ) -> bool:
     """Add a supporter (附议) and put it on the timeline; False if they raised or support it already."""
     if issue.reporter_id == reporter_id:
         return False
-    if not await repos.issues.add_supporter(session, issue.id, reporter_id, text, now):
+    if not await repos.issues.add_supporter(session, issue.id, reporter_id, text, now, inbound_id):
         return False
     await repos.issues.add_event(session, issue.id, "supported", actor, text, now)
     return True

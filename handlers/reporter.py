@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import lifecycle, notify, texts, workdays
+from handlers import complaints, lifecycle, merging, notify, texts, workdays
 from handlers.context import HandlerContext
 from handlers.events import TextMessage
 from handlers.filters import Command, Rating
@@ -103,6 +103,22 @@ async def withdraw(msg: TextMessage, ctx: HandlerContext, number: int | None) ->
         return TextReply(exc.reply)
     await notify_holder(ctx, issue, texts.WITHDRAWN.format(number=number))
     return TextReply(texts.WITHDRAWN.format(number=number))
+
+
+@router.on(TextMessage, Command("另报", aliases=("0",), args="text"))
+async def undo_join(msg: TextMessage, ctx: HandlerContext, arg: str) -> Reply:
+    """`0 另报`: the complaint louwu joined to an open issue is filed on its own instead."""
+    if arg not in ("", "另报"):
+        raise SkipHandler  # "另报 …" with words of its own is a new complaint
+    done = await merging.undo_join(complaints.filing(ctx), ctx.reporter.id, ctx.topics.undo_window)
+    if isinstance(done, str):
+        return TextReply(done)
+    old, new = done
+    category = ctx.category(new.category)
+    then = await complaints.next_step(ctx.session, new, category)
+    return TextReply(
+        texts.UNDO_DONE.format(number=old.number, new=new.number, category=category.name, next_step=then)
+    )
 
 
 @router.on(TextMessage, Rating())

@@ -78,7 +78,27 @@ RATINGS = {1: "满意", 2: "基本满意", 3: "不满意"}
 
 SUPPORTED = (
     "您反映的问题已有人提出：#{number}（{category}），现已有 {count} 人反映。您已附议，办理进展会同步通知您。"
+    "如果不是同一件事，{minutes} 分钟内回复 0 另报，单独登记。"
 )
+UNDO_NONE = "没有可以另报的附议。如有新问题，直接发送描述即可。"
+UNDO_LATE = (
+    "您并入 #{number} 已超过 {minutes} 分钟，不能再另报。如确是不同的问题，请告诉楼务会召集人，由其拆分。"
+)
+UNDO_DONE = "已从 #{number} 撤出，单独登记为 #{new}（{category}）。{next_step}"
+SPLIT_CLOSED = "#{number} 当前状态为「{status}」，不能拆分。"
+SPLIT_UNKNOWN = "#{number} 没有这条附议内容。回复「拆分 {number}」查看可拆分的附议。"
+SPLIT_LIST_HEAD = "#{number} 的附议（回复「拆分 {number} 序号」把其中一条单独登记）："
+SPLIT_LIST_LINE = "{index}. {time} {text}"
+SPLIT_NONE = "#{number} 没有带内容的附议可以拆分（按编号附议的没有单独内容）。"
+SPLIT_DONE = "已从 #{number} 拆出 #{new}（{category}），已通知该反映人。"
+SPLIT_TOLD = "您的反映已从 #{number} 拆出，单独登记为 #{new}，将单独办理。回复「进度 {new}」可查看。"
+MERGE_USAGE = "合并格式：合并 保留的编号 并入的编号，例如「合并 12 15」把 #15 并入 #12。"
+MERGE_SAME = "#{number} 不能并入自己。"
+MERGE_CLOSED = "#{number} 当前状态为「{status}」，不能合并。"
+MERGE_DONE = (
+    "已将 #{other} 并入 #{number}：{moved} 人成为 #{number} 的附议人，#{other} 已关闭并指向 #{number}。"
+)
+MERGED_TOLD = "您关注的 #{number} 与 #{into}（{title}）是同一问题，已并入 #{into} 一并办理，之后的进展按 #{into} 通知您。"
 SUPPORT_ADDED = "已附议 #{number}，现已有 {count} 人反映。办理进展会同步通知您。"
 SUPPORT_ALREADY = "您已在 #{number} 上，共 {count} 人反映。"
 SUPPORT_CLOSED = "#{number} 当前状态为「{status}」，不能再附议。如问题仍在，请直接发送描述，我们会重新登记。"

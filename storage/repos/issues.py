@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OPEN_STATUSES, Building, Issue, IssueEvent, Reporter, Supporter
@@ -156,12 +156,17 @@ async def candidates(
 
 
 async def add_supporter(
-    session: AsyncSession, issue_id: int, reporter_id: int, text: str, now: dt.datetime
+    session: AsyncSession,
+    issue_id: int,
+    reporter_id: int,
+    text: str,
+    now: dt.datetime,
+    inbound_id: int | None = None,
 ) -> bool:
     """Make a reporter a supporter (附议); False if they already were."""
     stmt = (
         insert_for(session, Supporter)
-        .values(issue_id=issue_id, reporter_id=reporter_id, text=text, created_at=now)
+        .values(issue_id=issue_id, reporter_id=reporter_id, text=text, inbound_id=inbound_id, created_at=now)
         .on_conflict_do_nothing(index_elements=["issue_id", "reporter_id"])
         .returning(Supporter.id)
     )
@@ -317,3 +322,44 @@ async def last_note(session: AsyncSession, issue_id: int) -> str:
         .limit(1)
     )
     return (await session.execute(stmt)).scalar_one_or_none() or ""
+
+
+async def remove_supporter(session: AsyncSession, supporter_id: int) -> None:
+    await session.execute(delete(Supporter).where(Supporter.id == supporter_id))
+
+
+async def latest_join(session: AsyncSession, reporter_id: int) -> tuple[Supporter, Issue] | None:
+    """The reporter's newest complaint that joined an open issue as a supporter, with that issue."""
+    stmt = (
+        select(Supporter, Issue)
+        .join(Issue, Issue.id == Supporter.issue_id)
+        .where(Supporter.reporter_id == reporter_id, Supporter.text != "", Issue.status.in_(OPEN_STATUSES))
+        .order_by(Supporter.id.desc())
+        .limit(1)
+    )
+    row = (await session.execute(stmt)).first()
+    return (row[0], row[1]) if row else None
+
+
+async def move_people(session: AsyncSession, other: Issue, into: Issue, now: dt.datetime) -> int:
+    """Make `other`'s reporter and supporters supporters of `into` (each once, with what they
+    wrote); returns how many were added."""
+    people = [(other.reporter_id, other.text, other.inbound_id, other.created_at)]
+    people += [
+        (s.reporter_id, s.text, s.inbound_id, s.created_at) for s in await supporters(session, other.id)
+    ]
+    added = 0
+    for reporter_id, text, inbound_id, joined in people:
+        if reporter_id is None or reporter_id == into.reporter_id:
+            continue
+        stmt = (
+            insert_for(session, Supporter)
+            .values(
+                issue_id=into.id, reporter_id=reporter_id, text=text, inbound_id=inbound_id, created_at=joined
+            )
+            .on_conflict_do_nothing(index_elements=["issue_id", "reporter_id"])
+            .returning(Supporter.id)
+        )
+        added += (await session.execute(stmt)).first() is not None
+    await session.execute(delete(Supporter).where(Supporter.issue_id == other.id))
+    return added

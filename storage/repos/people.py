@@ -84,6 +84,13 @@ async def forget(session: AsyncSession, openid: str) -> None:
     await session.execute(delete(Reporter).where(Reporter.id == reporter.id))
 
 
+async def openid_of(session: AsyncSession, reporter_id: int | None) -> str | None:
+    """None for no one, or for someone who unfollowed since."""
+    if reporter_id is None:
+        return None
+    return (await session.execute(select(Reporter.openid).where(Reporter.id == reporter_id))).scalar()
+
+
 async def by_openids(session: AsyncSession, openids: list[str]) -> dict[str, Reporter]:
     stmt = select(Reporter).where(Reporter.openid.in_(openids))
     return {r.openid: r for r in (await session.execute(stmt)).scalars()}

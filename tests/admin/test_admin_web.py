@@ -63,7 +63,7 @@ async def test_accepting_on_the_web_tells_the_reporter(
     assert any("楼务会受理" in m and "明天答复" in m for m in fake_wechat.sent_to("o_alice"))
 
 
-async def test_progress_without_a_note_says_what_to_write(browser: Browser, wx: WeChatSender) -> None:
+async def test_rejecting_without_a_reason_says_what_to_write(browser: Browser, wx: WeChatSender) -> None:
     await file_issue(wx, "o_alice", "kdk", CANTEEN)
     await browser.login("admin")
     await browser.get("/admin/issues/1")
