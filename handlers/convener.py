@@ -9,7 +9,7 @@ from handlers import complaints, issue_actions, lifecycle, merging, notify, rout
 from handlers.context import HandlerContext
 from handlers.events import TextMessage
 from handlers.filters import Command
-from handlers.issue_actions import Refused
+from handlers.lifecycle import Refused
 from handlers.onboarding import match_buildings
 from handlers.replies import Reply, TextReply
 from handlers.router import Router
@@ -58,9 +58,10 @@ async def _transition(ctx: HandlerContext, word: str, name: str, number: int | N
     return TextReply(done)
 
 
-@router.on(TextMessage, Command("受理", args="number"))
-async def accept(msg: TextMessage, ctx: HandlerContext, number: int | None) -> Reply:
-    return await _transition(ctx, "受理", "accept", number)
+@router.on(TextMessage, Command("受理", args="number_text"))
+async def accept(msg: TextMessage, ctx: HandlerContext, number: int | None, note: str) -> Reply:
+    """`受理 #N [一句话]`: without the sentence, the reply template says the rest."""
+    return await _transition(ctx, "受理", "accept", number, note)
 
 
 @router.on(TextMessage, Command("进展", aliases=("进度更新",), args="number_text"))

@@ -7,8 +7,10 @@ import datetime as dt
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers import lifecycle, notify, reply_templates, texts, workdays
-from nlp.pack import Category, RulePack
+from handlers import complaints, lifecycle, merging, notify, reply_templates, texts, workdays
+from handlers.lifecycle import Refused
+from nlp.engine import RulesEngine
+from nlp.pack import Category
 from storage import repos
 from storage.models import Issue, Member
 
@@ -20,17 +22,19 @@ NOTE_EXAMPLES = {
 }
 # The transfer that would be this one goes up to the grid leader instead: no ping-pong.
 MAX_TRANSFERS = 3
-BY_NAME = ("accept", "progress", "resolve", "reject", "transfer", "escalate", "recategorise")
+BY_NAME = (
+    "accept",
+    "progress",
+    "resolve",
+    "reject",
+    "transfer",
+    "escalate",
+    "recategorise",
+    "split",
+    "merge",
+)
 # 受理 and 办结 may come bare: the reply template says the rest.
 NEEDS_NOTE = {"progress": "进展", "reject": "驳回"}
-
-
-class Refused(Exception):
-    """The action cannot go ahead; `reply` says why."""
-
-    def __init__(self, reply: str) -> None:
-        super().__init__(reply)
-        self.reply = reply
 
 
 def needs_note(word: str, number: int, note: str) -> None:
@@ -167,11 +171,13 @@ async def perform(
     note: str,
     actor: str,
     now: dt.datetime,
-    pack: RulePack,
+    engine: RulesEngine,
 ) -> str:
     """One action by its name, as the web and the API send it; Refused or IllegalTransition if not."""
-    category = pack.category_or_other(issue.category)
-    names = {c.id: c.name for c in pack.categories}
+    category = engine.pack.category_or_other(issue.category)
+    names = {c.id: c.name for c in engine.pack.categories}
+    if action in ("split", "merge"):
+        return await _regroup(db, issue, action, note, actor, now, engine)
     if action == "transfer":
         return await transfer(db, issue, note, actor, now, category)
     if action == "escalate":
@@ -182,3 +188,21 @@ async def perform(
         await recategorise(db, issue, note, actor, now)
         return f"#{issue.number} 已改为「{names[note]}」，并记为规则的标注样例。"
     return await transition(db, issue, action, actor, now, category, note)
+
+
+async def _regroup(
+    db: AsyncSession, issue: Issue, action: str, note: str, actor: str, now: dt.datetime, engine: RulesEngine
+) -> str:
+    """split: the supporter (by id) out into an issue of their own; merge: issue #note into this one."""
+    if not note.strip().lstrip("#").isdigit():
+        raise Refused("拆分要选一条附议；合并要写并入的编号，例如 15。")
+    number = int(note.strip().lstrip("#"))
+    if action == "split":
+        new = await merging.split(complaints.Filing(db, engine, actor, now), issue, number)
+        name = engine.pack.category_or_other(new.category).name
+        return texts.SPLIT_DONE.format(number=issue.number, new=new.number, category=name)
+    other = await repos.issues.get(db, number)
+    if other is None:
+        raise Refused(texts.NOT_FOUND.format(number=number))
+    moved = await merging.merge(db, issue, other, actor, now)
+    return texts.MERGE_DONE.format(number=issue.number, other=other.number, moved=moved)

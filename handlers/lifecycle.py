@@ -48,6 +48,14 @@ ACTIONS = {
 }
 
 
+class Refused(Exception):
+    """The action cannot go ahead; `reply` says why."""
+
+    def __init__(self, reply: str) -> None:
+        super().__init__(reply)
+        self.reply = reply
+
+
 class IllegalTransition(Exception):
     def __init__(self, issue: Issue, action: Action) -> None:
         self.reply = texts.ILLEGAL.format(

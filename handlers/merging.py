@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import lifecycle, notify, texts
 from handlers.complaints import Filing, create
-from handlers.issue_actions import Refused
+from handlers.lifecycle import Refused
 from storage import repos
 from storage.models import OPEN_STATUSES, Issue, Supporter
 from storage.repos.outbox import NewMessage

@@ -12,6 +12,7 @@ from bot.admin import auth
 from bot.keys import SESSIONMAKER
 from bot.rules import LiveRules
 from handlers.texts import LOCAL_TZ
+from handlers.workdays import say_date
 from nlp.masking import mask_personal
 from storage import repos
 from storage.errors import is_unavailable
@@ -27,12 +28,13 @@ DB_DOWN = "数据库暂时连不上，请稍后刷新；微信消息照常收存
 
 
 def setup(app: web.Application) -> None:
-    from bot.admin.views import dashboard, issues, org, rules, users
+    from bot.admin.views import dashboard, issues, org, replies, rules, users
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, enable_async=True
     )
     env.filters["local"] = _local
+    env.filters["due"] = say_date
     env.filters["masked"] = mask_personal  # where people beyond those responsible look
     app[PAGES] = env
     app[issues.RULES] = LiveRules()
@@ -40,7 +42,7 @@ def setup(app: web.Application) -> None:
     app.middlewares.append(guard)
     app.router.add_get("/admin", home)
     app.router.add_static("/admin/static", HERE / "static")
-    for module in (users, issues, rules, org, dashboard):
+    for module in (users, issues, rules, org, dashboard, replies):
         module.routes(app.router)
 
 

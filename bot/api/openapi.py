@@ -73,7 +73,8 @@ SCHEMAS: dict[str, Any] = {
             "note": {
                 **TEXT,
                 "description": (
-                    "the note; transfer: its target, a space and the reason; recategorise: a category id"
+                    "the note; transfer: its target, a space and the reason; recategorise: a category id;"
+                    " split: a supporter's id; merge: the number of the issue to fold into this one"
                 ),
             },
         },

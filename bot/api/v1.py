@@ -162,10 +162,10 @@ async def act(request: web.Request) -> web.Response:
     try:
         async with app[SESSIONMAKER].begin() as db:
             issue = await _issue(request, db)
-            pack = (await app[RULES].engine(db)).pack
+            engine = await app[RULES].engine(db)
             actor = f"{user.name}（API）"
             done = await issue_actions.perform(
-                db, issue, action, note.strip()[:MAX_TEXT], actor, app[CLOCK].now(), pack
+                db, issue, action, note.strip()[:MAX_TEXT], actor, app[CLOCK].now(), engine
             )
     except (issue_actions.Refused, lifecycle.IllegalTransition) as exc:
         return problem(409, exc.reply)

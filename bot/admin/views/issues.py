@@ -105,10 +105,18 @@ async def issue_page(request: web.Request) -> web.Response:
         categories=names,
         status_names=texts.STATUS_NAMES,
         event_names=texts.EVENT_NAMES,
-        allowed={a for a in ACTIONS if a == "recategorise" or issue.status in lifecycle.ACTIONS[a].allowed},
+        allowed=_allowed(issue),
         done=request.query.get("done", ""),
         error=request.query.get("error", ""),
     )
+
+
+def _allowed(issue: Issue) -> set[str]:
+    """The actions the issue's status admits (split and merge: while it is open)."""
+    regroup = {"split", "merge"} if issue.status in lifecycle.OPEN else set()
+    return {"recategorise", *regroup} | {
+        a for a in lifecycle.ACTIONS if a in ACTIONS and issue.status in lifecycle.ACTIONS[a].allowed
+    }
 
 
 async def act(request: web.Request) -> web.StreamResponse:
@@ -122,8 +130,8 @@ async def act(request: web.Request) -> web.StreamResponse:
     try:
         async with app[SESSIONMAKER].begin() as db:
             issue = await _issue(request, db)
-            pack = (await app[RULES].engine(db)).pack
-            done = await issue_actions.perform(db, issue, action, note, actor, now, pack)
+            engine = await app[RULES].engine(db)
+            done = await issue_actions.perform(db, issue, action, note, actor, now, engine)
     except (issue_actions.Refused, lifecycle.IllegalTransition) as exc:
         raise web.HTTPFound(f"/admin/issues/{number}?" + urlencode({"error": exc.reply})) from None
     if SCHEDULER in app:  # the people on the issue hear of it now, not at the next tick
