@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
 import errno
 import logging
 
@@ -14,8 +15,10 @@ from bot.app import create_app
 from bot.cli.common import Fail, database_errors, get_config
 from bot.config import Config
 from bot.logs import setup_logging
+from handlers import workdays
+from handlers.texts import LOCAL_TZ
 from storage import schema
-from storage.db import make_engine
+from storage.db import make_engine, make_sessionmaker
 
 logger = logging.getLogger("louwu.serve")
 
@@ -57,19 +60,28 @@ def run_server(config: Config, port: int | None = None, reuse_port: bool = False
 
 
 def check_schema(config: Config) -> None:
-    """Refuse to start on a database that is not at the newest migration."""
+    """Refuse to start on a database that is not at the newest migration; warn of a holidays file
+    that ends before the dates louwu will soon promise."""
 
-    async def at_head() -> bool:
+    async def at_head() -> tuple[bool, str]:
         engine = make_engine(config.database.url)
         try:
-            return await schema.is_at_head(engine)
+            if not await schema.is_at_head(engine):
+                return False, ""
+            async with make_sessionmaker(engine)() as session:
+                calendar = await workdays.current(session)
+            return True, workdays.coverage_warning(
+                calendar, dt.datetime.now(LOCAL_TZ).date(), dt.timedelta(days=30)
+            )
         finally:
             await engine.dispose()
 
     with database_errors():
-        ok = asyncio.run(at_head())
+        ok, warning = asyncio.run(at_head())
     if not ok:
         raise Fail("the database schema is not up to date: run `louwu db upgrade` first")
+    if warning:
+        logger.warning("%s (louwu holidays import FILE, or 回复与节假日 in the admin web)", warning)
 
 
 def describe_mode(config: Config) -> None:
