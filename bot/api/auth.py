@@ -8,8 +8,12 @@ import hashlib
 from aiohttp import web
 
 from bot.keys import SESSIONMAKER
+from nlp.masking import mask_personal
 from storage import repos
 from storage.models import User
+
+# Whether this request's token may read personal data in clear (`louwu users token --personal-data`).
+PERSONAL = web.RequestKey("api_personal_data", bool)
 
 
 def api_token_hash(token: str) -> str:
@@ -25,7 +29,14 @@ async def api_user(request: web.Request) -> User:
             headers={"WWW-Authenticate": "Bearer"},
         )
     async with request.app[SESSIONMAKER]() as db:
-        user = await repos.users.by_token(db, api_token_hash(token.strip()))
-    if user is None:
+        found = await repos.users.by_token(db, api_token_hash(token.strip()))
+    if found is None:
         raise web.HTTPUnauthorized(text="unknown or revoked token", headers={"WWW-Authenticate": "Bearer"})
+    user, api_token = found
+    request[PERSONAL] = api_token.personal_data
     return user
+
+
+def shown(request: web.Request, text: str) -> str:
+    """A complaint or a note as this token may read it: masked unless it has the right."""
+    return text if request.get(PERSONAL) else mask_personal(text)

@@ -31,7 +31,10 @@ ISSUE_FIELDS: dict[str, Any] = {
     "urgent": {"type": "boolean"},
     "overdue": {"type": "boolean"},
     "building": {"type": "string", "nullable": True},
-    "text": STRING,
+    "text": {
+        "type": "string",
+        "description": "personal data (phone, ID, plate numbers, e-mails) masked unless the token may see it",
+    },
     "people": {"type": "integer", "description": "the reporter and every supporter"},
     "created_at": {"type": "string", "format": "date-time"},
 }
@@ -51,10 +54,21 @@ SCHEMAS: dict[str, Any] = {
     },
     "Issue": {
         "type": "object",
-        "required": [*ISSUE_FIELDS, "timeline", "rating"],
+        "required": [*ISSUE_FIELDS, "timeline", "rating", "expected_date", "merged_into"],
         "properties": {
             **ISSUE_FIELDS,
             "rating": {"type": "integer", "nullable": True, "enum": [1, 2, 3, None]},
+            "expected_date": {
+                "type": "string",
+                "format": "date",
+                "nullable": True,
+                "description": "the date promised on acceptance (Shanghai), while accepted or in progress",
+            },
+            "merged_into": {
+                "type": "integer",
+                "nullable": True,
+                "description": "the issue it was merged into",
+            },
             "timeline": {
                 "type": "array",
                 "items": {

@@ -12,10 +12,10 @@ from multidict import MultiMapping
 
 from bot.admin.scope import scope_of
 from bot.admin.views.issues import MAX_PAGE, RULES, board_query
-from bot.api.auth import api_user
+from bot.api.auth import api_user, shown
 from bot.api.openapi import document
 from bot.keys import CLOCK, SCHEDULER, SESSIONMAKER
-from handlers import issue_actions, lifecycle
+from handlers import issue_actions, lifecycle, workdays
 from nlp.explain import explain
 from storage import repos
 from storage.models import STATUSES, Issue
@@ -80,7 +80,7 @@ async def openapi(request: web.Request) -> web.Response:
     return web.json_response(document())
 
 
-def _row(r: IssueRow) -> dict[str, Any]:
+def _row(request: web.Request, r: IssueRow) -> dict[str, Any]:
     return {
         "number": r.number,
         "status": r.status,
@@ -88,7 +88,7 @@ def _row(r: IssueRow) -> dict[str, Any]:
         "urgent": r.urgent,
         "overdue": r.overdue > 0,
         "building": r.building,
-        "text": r.text,
+        "text": shown(request, r.text),
         "people": r.supporters + 1,
         "created_at": r.created_at.isoformat(),
     }
@@ -100,7 +100,7 @@ async def list_issues(request: web.Request) -> web.Response:
     async with request.app[SESSIONMAKER]() as db:
         where = await scope_of(db, user)
         page = await repos.board.board(db, board_query(request.query, where.buildings))
-    items = [_row(r) for r in page.rows]
+    items = [_row(request, r) for r in page.rows]
     return web.json_response(
         {"items": items, "total": page.total, "page": page.query.page, "pages": page.pages}
     )
@@ -130,16 +130,30 @@ async def get_issue(request: web.Request) -> web.Response:
             "urgent": issue.urgent,
             "overdue": issue.overdue > 0,
             "building": building.name if building else None,
-            "text": issue.text,
+            "text": shown(request, issue.text),
             "people": people,
             "rating": issue.rating,
+            "expected_date": _expected(issue),
+            "merged_into": issue.merged_into,
             "created_at": issue.created_at.isoformat(),
             "timeline": [
-                {"kind": e.kind, "actor": e.actor, "note": e.note, "at": e.created_at.isoformat()}
+                {
+                    "kind": e.kind,
+                    "actor": e.actor,
+                    "note": shown(request, e.note),
+                    "at": e.created_at.isoformat(),
+                }
                 for e in events
             ],
         }
     )
+
+
+def _expected(issue: Issue) -> str | None:
+    """The date promised on acceptance (ISO), while the issue is being handled."""
+    if issue.status not in ("accepted", "in_progress") or issue.resolve_due is None:
+        return None
+    return workdays.due_date(issue.resolve_due).isoformat()
 
 
 async def _json(request: web.Request) -> dict[str, Any]:

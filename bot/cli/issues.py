@@ -1,16 +1,21 @@
-"""`louwu issues list [--json]`: what has been reported, for people and for scripts."""
+"""`louwu issues list [--json] | show N | export FILE.csv`: what has been reported, for people and
+for scripts; personal data masked unless asked for in clear."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import json
+from typing import TextIO
 
 import click
 from rich.console import Console
+from rich.progress import track
 from rich.table import Table
 
-from bot.cli.common import get_config, run, session_scope
+from bot.cli.common import Fail, get_config, run, session_scope
 from bot.config import Config
+from handlers import texts, workdays
 from nlp.masking import mask_personal
 from storage import repos
 from storage.repos.board import BoardQuery
@@ -69,3 +74,62 @@ def _as_dict(row: IssueRow) -> dict[str, object]:
         "supporters": row.supporters,
         "created_at": row.created_at.isoformat(),
     }
+
+
+UNMASKED = click.option("--unmasked", is_flag=True, help="Personal data in clear (the file then needs care).")
+
+
+@issues.command()
+@click.argument("number", type=int)
+@UNMASKED
+@run
+async def show(number: int, unmasked: bool) -> None:
+    """One issue: its text, people, promised date and timeline."""
+    clear = (lambda t: t) if unmasked else mask_personal
+    async with session_scope(get_config()) as session:
+        issue = await repos.issues.get(session, number)
+        if issue is None:
+            raise Fail(f"no issue #{number} (see `louwu issues list`)")
+        events = await repos.issues.timeline(session, issue.id)
+        people = await repos.issues.raised_by(session, issue.id)
+        building = await repos.org.building(session, issue.building_id) if issue.building_id else None
+    status = texts.STATUS_NAMES[issue.status]
+    click.echo(f"#{issue.number} {status} · {issue.category} · {building.name if building else '未绑定楼宇'}")
+    click.echo(f"{people} people · {clear(issue.text)}")
+    if issue.resolve_due and issue.status in ("accepted", "in_progress"):
+        click.echo(texts.TIMELINE_DUE.format(due=workdays.say_date(issue.resolve_due)))
+    if issue.merged_into:
+        click.echo(f"merged into #{issue.merged_into}")
+    for e in events:
+        when = e.created_at.astimezone(texts.LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+        note = f": {clear(e.note)}" if e.note else ""
+        click.echo(f"  {when} {texts.EVENT_NAMES.get(e.kind, e.kind)} ({e.actor}){note}")
+
+
+@issues.command()
+@click.argument("out", type=click.File("w", encoding="utf-8-sig"))
+@click.option("--status", help="Only issues in this status (new, accepted, …, or open).")
+@UNMASKED
+def export(out: TextIO, status: str | None, unmasked: bool) -> None:
+    """Every issue as CSV (opens in Excel), personal data masked: exports travel."""
+    rows = _rows(get_config(), status, None)
+    writer = csv.writer(out)
+    writer.writerow(["number", "status", "category", "urgent", "building", "people", "created_at", "text"])
+    for r in track(rows, description="exporting", console=Console(stderr=True), disable=len(rows) < 1000):
+        text = r.text if unmasked else mask_personal(r.text)
+        writer.writerow(
+            [
+                r.number,
+                r.status,
+                r.category,
+                r.urgent,
+                r.building or "",
+                r.supporters + 1,
+                r.created_at.isoformat(),
+                text,
+            ]
+        )
+    click.echo(
+        f"{len(rows)} issues written to {out.name}" + ("" if unmasked else " (personal data masked)"),
+        err=True,
+    )

@@ -108,12 +108,18 @@ async def list_() -> None:
 @users.command()
 @click.argument("name")
 @click.option("--label", default="integration", show_default=True, help="What the token is for.")
+@click.option(
+    "--personal-data",
+    is_flag=True,
+    help="Let it read phone, ID and plate numbers and e-mails in clear (masked otherwise).",
+)
 @run
-async def token(name: str, label: str) -> None:
+async def token(name: str, label: str, personal_data: bool) -> None:
     """Make an API token acting with NAME's rights (shown once; only its SHA-256 is kept)."""
     value = secrets.token_urlsafe(32)
     async with session_scope(get_config()) as session:
         user = await _user(session, name)
-        await repos.users.add_token(session, user, label, api_token_hash(value), Clock().now())
-    click.echo(f"API token for {name} ({label}), shown once: {value}")
+        await repos.users.add_token(session, user, label, api_token_hash(value), Clock().now(), personal_data)
+    seen = "in clear" if personal_data else "masked"
+    click.echo(f"API token for {name} ({label}), personal data {seen}, shown once: {value}")
     click.echo("use it as: Authorization: Bearer <token>")

@@ -59,15 +59,32 @@ def disable(user: User) -> None:
     user.session_epoch += 1
 
 
-async def add_token(session: AsyncSession, user: User, name: str, token_hash: str, now: dt.datetime) -> None:
-    session.add(ApiToken(user_id=user.id, name=name, token_hash=token_hash, active=True, created_at=now))
+async def add_token(
+    session: AsyncSession,
+    user: User,
+    name: str,
+    token_hash: str,
+    now: dt.datetime,
+    personal_data: bool = False,
+) -> None:
+    session.add(
+        ApiToken(
+            user_id=user.id,
+            name=name,
+            token_hash=token_hash,
+            active=True,
+            personal_data=personal_data,
+            created_at=now,
+        )
+    )
 
 
-async def by_token(session: AsyncSession, token_hash: str) -> User | None:
-    """The active user an active API token belongs to."""
+async def by_token(session: AsyncSession, token_hash: str) -> tuple[User, ApiToken] | None:
+    """The active user an active API token belongs to, with the token."""
     stmt = (
-        select(User)
+        select(User, ApiToken)
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(ApiToken.token_hash == token_hash, ApiToken.active.is_(True), User.active.is_(True))
     )
-    return (await session.execute(stmt)).scalar_one_or_none()
+    row = (await session.execute(stmt)).first()
+    return (row[0], row[1]) if row else None

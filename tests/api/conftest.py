@@ -30,7 +30,8 @@ class LiveAPI:
 
 
 async def prepare(db_url: str) -> None:
-    """Demo buildings, two accounts with tokens, and two issues (one in 凯迪克大厦, one in 恒隆广场)."""
+    """Demo buildings, two accounts with tokens (the convener's may read personal data), and two
+    issues (one in 凯迪克大厦 with a phone number, one in 恒隆广场)."""
     engine = make_engine(db_url)
     now = FrozenClock().now()
     async with make_sessionmaker(engine).begin() as db:
@@ -43,8 +44,11 @@ async def prepare(db_url: str) -> None:
             user = await repos.users.add(
                 db, name, passwords.hash_password("x" * 12), role, now, b.id if b else None
             )
-            await repos.users.add_token(db, user, "tests", api_token_hash(token), now)
-        for code, text in (("kdk", "四楼食堂下个月就关了"), ("hlgc", "电梯坏了，困了十分钟")):
+            await repos.users.add_token(db, user, "tests", api_token_hash(token), now, role == "convener")
+        for code, text in (
+            ("kdk", "四楼食堂下个月就关了，联系我13812345678"),
+            ("hlgc", "电梯坏了，困了十分钟"),
+        ):
             b = await repos.org.building_by_code(db, code)
             assert b is not None
             new = repos.issues.NewIssue(text, "dining", ["dining"], {}, False, b.id, None, None)

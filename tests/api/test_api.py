@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import urllib.error
 import urllib.request
 from typing import Any
 
+from handlers.texts import LOCAL_TZ
+from handlers.workdays import BUILT_IN, parse_holidays
 from tests.api.conftest import ADMIN_TOKEN, KDK_TOKEN, LiveAPI
 
 
@@ -66,3 +69,23 @@ def test_a_nul_character_is_a_clear_400_on_both_backends(live_api: LiveAPI) -> N
     assert status == 400 and "NUL" in body["error"]
     status, body = call(live_api, "/api/v1/issues/1/actions", body={"action": "progress", "note": "a\x00b"})
     assert status == 400 and "NUL" in body["error"]
+
+
+def test_a_token_without_the_right_reads_personal_data_masked(live_api: LiveAPI) -> None:
+    texts = [i["text"] for i in call(live_api, "/api/v1/issues")[1]["items"]]
+    assert any("138****5678" in t for t in texts) and not any("13812345678" in t for t in texts)
+    assert "138****5678" in call(live_api, "/api/v1/issues/1")[1]["text"]
+
+
+def test_a_token_with_the_right_reads_it_in_clear(live_api: LiveAPI) -> None:
+    _, page = call(live_api, "/api/v1/issues", token=KDK_TOKEN)
+    assert "13812345678" in page["items"][0]["text"]
+
+
+def test_an_accepted_issue_shows_its_expected_date(live_api: LiveAPI) -> None:
+    assert call(live_api, "/api/v1/issues/1")[1]["expected_date"] is None
+    call(live_api, "/api/v1/issues/1/actions", body={"action": "accept"})
+    today = dt.datetime.now(LOCAL_TZ).date()  # the live server runs on the real clock
+    calendar = parse_holidays(BUILT_IN.read_text(encoding="utf-8"))
+    expected = calendar.add_workdays(today, 7)  # 四楼食堂 is 餐饮就餐: 7 working days
+    assert call(live_api, "/api/v1/issues/1")[1]["expected_date"] == expected.isoformat()

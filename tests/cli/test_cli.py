@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import csv
 import json
 import textwrap
 from pathlib import Path
@@ -124,3 +125,21 @@ async def _file(cfg: Path, text: str) -> None:
         new = repos.issues.NewIssue(text, "other", [], {}, False, None, None, None)
         await repos.issues.create(db, new, "reporter", FrozenClock().now())
     await engine.dispose()
+
+
+def test_issues_export_writes_csv_with_personal_data_masked(cfg, tmp_path):
+    louwu(cfg, "db", "upgrade")
+    asyncio.run(_file(cfg, "车主电话13812345678，车天天堵门口"))
+    out = tmp_path / "issues.csv"
+    result = louwu(cfg, "issues", "export", str(out))
+    assert result.exit_code == 0 and "1 issues written" in result.output
+    [header, row] = list(csv.reader(out.open(encoding="utf-8-sig")))
+    assert header[0] == "number" and row[-1] == "车主电话138****5678，车天天堵门口"
+
+
+def test_issues_show_prints_one_issue_and_its_timeline(cfg):
+    louwu(cfg, "db", "upgrade")
+    asyncio.run(_file(cfg, "车主电话13812345678，车天天堵门口"))
+    shown = louwu(cfg, "issues", "show", "1").output
+    assert "#1 待受理" in shown and "138****5678" in shown and "提交反映" in shown
+    assert "no issue #9" in louwu(cfg, "issues", "show", "9").output
