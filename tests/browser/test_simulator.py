@@ -67,9 +67,9 @@ async def test_the_canteen_story_in_the_simulator(server: Any, browser: Any, scr
     await sim.sees("已受理 #1")
 
     await sim.be(WANG)
-    await sim.sees("已被楼务会受理", kind="push")
+    await sim.sees("楼务会受理", kind="push")
     await sim.be(LI)
-    await sim.sees("已被楼务会受理")
+    await sim.sees("楼务会受理")
 
     await sim.be(CONVENER)
     await sim.say("办结 1 新食堂已开业，每天供应1000份")
