@@ -101,3 +101,27 @@ async def test_a_note_typed_with_the_command_reaches_the_reporter(
     await _accepted(wx, "维修师傅下午到")
     await jobs.dispatch_outbox()
     assert any("维修师傅下午到" in m for m in fake_wechat.sent_to("o_alice"))
+
+
+async def test_an_overdue_escalation_moves_the_date_and_says_why(
+    wx: WeChatSender, jobs: Any, fake_wechat: FakeWeChatAPI, clock: FrozenClock
+) -> None:
+    await _accepted(wx)
+    clock.advance(days=10)  # Thursday 11-12: past 11-11, the holder is warned
+    assert await jobs.check_deadlines() == 1
+    clock.advance(hours=25)  # still not resolved: up one grid level, with a new date
+    await wx.reporter("o_alice").says("进度")
+    assert await jobs.check_deadlines() == 1
+    await jobs.dispatch_outbox()
+    [moved] = [m for m in fake_wechat.sent_to("o_alice") if "改为" in m]
+    assert "由 11月11日 改为 11月24日（超时未办，已上报" in moved
+
+
+async def test_a_rejection_needs_a_reason_which_the_reporter_sees(
+    wx: WeChatSender, jobs: Any, fake_wechat: FakeWeChatAPI
+) -> None:
+    await _accepted(wx)
+    assert "请写明说明" in await wx.reporter("o_conv_kdk").says("驳回 1")
+    await wx.reporter("o_conv_kdk").says("驳回 1 电梯属于物业维保合同，已转物业")
+    await jobs.dispatch_outbox()
+    assert any("不予受理。理由：电梯属于物业维保合同" in m for m in fake_wechat.sent_to("o_alice"))
