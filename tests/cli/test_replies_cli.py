@@ -4,18 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from handlers.workdays import BUILT_IN
 from tests.cli.test_cli import louwu
-
-
-@pytest.fixture
-def cfg(tmp_path: Path) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path}/louwu.db"\n')
-    assert louwu(path, "db", "upgrade").exit_code == 0
-    return path
 
 
 def test_a_template_set_for_a_category_is_listed_then_reset(cfg: Path) -> None:

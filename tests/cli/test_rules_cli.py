@@ -5,19 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from tests.cli.test_cli import louwu
 
 DEV_SET = Path(__file__).parents[1] / "data" / "dev_set.csv"
-
-
-@pytest.fixture
-def cfg(tmp_path: Path) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path}/louwu.db"\n')
-    assert louwu(path, "db", "upgrade").exit_code == 0
-    return path
 
 
 def test_try_shows_tokens_matches_scores_winner_and_why(cfg):
