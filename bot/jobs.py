@@ -111,11 +111,7 @@ class Jobs:
         self, session: AsyncSession, engine: RulesEngine, issue: Issue, now: dt.datetime
     ) -> None:
         category = engine.pack.category_or_other(issue.category)
-        leaders = await lifecycle.escalate(session, issue, category.name, SYSTEM, now, "超时未办")
-        if leaders:
-            target = "、".join(m.name for m in leaders)
-            also = await lifecycle.reschedule(session, issue, category, now, f"超时未办，已上报{target}")
-            await lifecycle.apply(session, issue, "escalate", SYSTEM, now, target=target, also=also)
+        await lifecycle.go_up(session, issue, category, SYSTEM, now, "超时未办")
 
     async def reporter_digest(self, since: dt.datetime, until: dt.datetime) -> int:
         """Per reporter and supporter: what changed on their issues in the period (customer service only)."""

@@ -111,14 +111,9 @@ async def _stop_ping_pong(
 ) -> str:
     history = await notify.history_lines(session, issue.id)
     why = f"第{times}次转派"
-    leaders = await lifecycle.escalate(session, issue, category.name, actor, now, why, history=history)
-    if not leaders:
+    target = await lifecycle.go_up(session, issue, category, actor, now, why, f"{why}：{reason}", history)
+    if not target:
         raise Refused(texts.ESCALATE_TOP.format(number=issue.number))
-    target = "、".join(m.name for m in leaders)
-    also = await lifecycle.reschedule(session, issue, category, now, f"{why}，已上报{target}")
-    await lifecycle.apply(
-        session, issue, "escalate", actor, now, note=f"{why}：{reason}", target=target, also=also
-    )
     return texts.TRANSFERRED_TOO_OFTEN.format(number=issue.number, times=times - 1, target=target)
 
 
@@ -142,12 +137,9 @@ async def escalate(
     session: AsyncSession, issue: Issue, actor: str, now: dt.datetime, category: Category
 ) -> str:
     lifecycle.check(issue, "escalate")
-    leaders = await lifecycle.escalate(session, issue, category.name, actor, now, "楼务会上报")
-    if not leaders:
+    target = await lifecycle.go_up(session, issue, category, actor, now, "楼务会上报")
+    if not target:
         raise Refused(texts.ESCALATE_TOP.format(number=issue.number))
-    target = "、".join(m.name for m in leaders)
-    also = await lifecycle.reschedule(session, issue, category, now, f"已上报{target}")
-    await lifecycle.apply(session, issue, "escalate", actor, now, target=target, also=also)
     return texts.ESCALATED.format(number=issue.number, target=target)
 
 

@@ -157,6 +157,27 @@ async def escalate(
     return leaders
 
 
+async def go_up(
+    session: AsyncSession,
+    issue: Issue,
+    category: Category,
+    actor: str,
+    now: dt.datetime,
+    why: str,
+    note: str = "",
+    history: list[str] | None = None,
+) -> str:
+    """Escalate one grid level, move the promised date, and tell everyone on the issue; returns
+    whom it went to ('' at the top, where nothing changes)."""
+    leaders = await escalate(session, issue, category.name, actor, now, why, history=history)
+    if not leaders:
+        return ""
+    target = "、".join(m.name for m in leaders)
+    also = await reschedule(session, issue, category, now, f"{why}，已上报{target}")
+    await apply(session, issue, "escalate", actor, now, note=note, target=target, also=also)
+    return target
+
+
 async def support(
     session: AsyncSession,
     issue: Issue,
