@@ -81,13 +81,14 @@ async def save(
     session: AsyncSession, category: str, state: str, text: str, actor: str, now: dt.datetime
 ) -> None:
     """Set (or, with empty `text`, remove) a template, audited."""
+    category = category or ANY_CATEGORY
     key = f"{category}/{state}"
     if not text.strip():
         before = await repos.templates.remove(session, category, state)
         repos.rules.add_audit(session, AUDIT, actor, f"remove {key}", before, "", now)
         return
     text = check(state, text)
-    before = await repos.templates.put(session, category or ANY_CATEGORY, state, text, actor, now)
+    before = await repos.templates.put(session, category, state, text, actor, now)
     repos.rules.add_audit(session, AUDIT, actor, f"set {key}", before, text, now)
 
 
