@@ -136,13 +136,21 @@ async def create(
     )
 
 
+async def file_routed(
+    f: Filing, text: str, building_id: int | None, reporter_id: int | None, source: str = "wechat"
+) -> Issue:
+    """Tag and file a text as a new issue, routed to whoever answers for its building."""
+    tagging = f.rules.tag(text)
+    issue = await create(f, text, tagging, building_id, reporter_id, source)
+    if building_id is not None:
+        await lifecycle.route(f.session, issue, f.rules.pack.category_or_other(tagging.primary).name, f.now)
+    return issue
+
+
 async def file_on_behalf(f: Filing, building_id: int, text: str) -> Issue:
     """What someone told a member in person, filed by the member (source 代报) and routed as usual;
     in the chat and in the admin web."""
-    tagging = f.rules.tag(text)
-    issue = await create(f, text, tagging, building_id, None, source=PROXY)
-    await lifecycle.route(f.session, issue, f.rules.pack.category_or_other(tagging.primary).name, f.now)
-    return issue
+    return await file_routed(f, text, building_id, None, PROXY)
 
 
 def filing(ctx: HandlerContext) -> Filing:

@@ -3,12 +3,10 @@ answer for — and 代报, filing what someone told a member in person."""
 
 from __future__ import annotations
 
-import re
-
 from handlers import complaints, issue_actions, lifecycle, merging, notify, routing, texts
 from handlers.context import HandlerContext
 from handlers.events import TextMessage
-from handlers.filters import Command
+from handlers.filters import Command, number_in
 from handlers.lifecycle import Refused
 from handlers.onboarding import match_buildings
 from handlers.replies import Reply, TextReply
@@ -100,19 +98,15 @@ async def escalate(msg: TextMessage, ctx: HandlerContext, number: int | None) ->
         return TextReply(exc.reply)
 
 
-_INDEX = re.compile(r"^#?\s*(\d{1,6})$")
-
-
 @router.on(TextMessage, Command("拆分", args="number_text"))
 async def split(msg: TextMessage, ctx: HandlerContext, number: int | None, note: str) -> Reply:
     """`拆分 #N`: the supporters' complaints, numbered; `拆分 #N K`: the K-th becomes its own issue."""
     try:
         _, issue = await _issue_for(ctx, "拆分", number, "拆分")
         found = merging.splittable(await repos.issues.supporters(ctx.session, issue.id))
-        index = _INDEX.match(note)
-        if not index:
+        k = number_in(note)
+        if k is None:
             return TextReply(_split_list(issue, found))
-        k = int(index.group(1))
         if not 0 < k <= len(found):
             raise Refused(texts.SPLIT_UNKNOWN.format(number=issue.number))
         new = await merging.split(complaints.filing(ctx), issue, found[k - 1].id)
@@ -134,12 +128,12 @@ def _split_list(issue: Issue, found: list[Supporter]) -> str:
 @router.on(TextMessage, Command("合并", args="number_text"))
 async def merge(msg: TextMessage, ctx: HandlerContext, number: int | None, note: str) -> Reply:
     """`合并 #N #M`: #M's people become supporters of #N, and #M closes pointing at #N."""
-    other = _INDEX.match(note)
-    if number is None or not other:
+    other = number_in(note)
+    if number is None or other is None:
         return TextReply(texts.MERGE_USAGE)
     try:
         _, into = await _issue_for(ctx, "合并", number, "合并")
-        _, merged = await _issue_for(ctx, "合并", int(other.group(1)), "合并")
+        _, merged = await _issue_for(ctx, "合并", other, "合并")
         moved = await merging.merge(ctx.session, into, merged, ctx.actor, ctx.now)
     except Refused as exc:
         return TextReply(exc.reply)

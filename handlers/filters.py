@@ -20,6 +20,12 @@ def _clean(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
+def number_in(text: str) -> int | None:
+    """`12`, `#12` or `＃１２` as a number; None for anything else."""
+    m = _NUMBER.match(_clean(text))
+    return int(m.group(1)) if m else None
+
+
 @dataclass(frozen=True)
 class Command:
     """Matches `WORD [args]` (or an alias).

@@ -8,6 +8,7 @@ import datetime as dt
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import complaints, lifecycle, merging, notify, reply_templates, texts, workdays
+from handlers.filters import number_in
 from handlers.lifecycle import Refused
 from nlp.engine import RulesEngine
 from nlp.pack import Category
@@ -60,7 +61,7 @@ async def transition(
         if holder is not None:
             issue.assignee_id = holder.id
         # The date people can hold the committee to counts from acceptance, in working days.
-        issue.resolve_due = (await workdays.current(session)).due(now, category.resolve_days)
+        await lifecycle.promise(session, issue, category, now)
     what = await said(session, issue, lifecycle.ACTIONS[name].to or "", category, note)
     told = await lifecycle.apply(session, issue, name, actor, now, note=note, what=what)
     return texts.DONE.format(verb=lifecycle.ACTIONS[name].verb, number=issue.number, count=told, what=what)
@@ -186,9 +187,9 @@ async def _regroup(
     db: AsyncSession, issue: Issue, action: str, note: str, actor: str, now: dt.datetime, engine: RulesEngine
 ) -> str:
     """split: the supporter (by id) out into an issue of their own; merge: issue #note into this one."""
-    if not note.strip().lstrip("#").isdigit():
+    number = number_in(note)
+    if number is None:
         raise Refused("拆分要选一条附议；合并要写并入的编号，例如 15。")
-    number = int(note.strip().lstrip("#"))
     if action == "split":
         new = await merging.split(complaints.Filing(db, engine, actor, now), issue, number)
         name = engine.pack.category_or_other(new.category).name

@@ -104,19 +104,33 @@ def deadlines(
     return now + dt.timedelta(hours=category.accept_hours), calendar.due(now, category.resolve_days)
 
 
+PROMISED = frozenset({"accepted", "in_progress"})
+
+
+def promised(issue: Issue) -> dt.datetime | None:
+    """The deadline people were told on acceptance, while the issue is being handled."""
+    return issue.resolve_due if issue.status in PROMISED else None
+
+
+async def promise(session: AsyncSession, issue: Issue, category: Category, now: dt.datetime) -> str:
+    """Set the date of resolution: the category's working days from now; returns it as said."""
+    issue.resolve_due = (await workdays.current(session)).due(now, category.resolve_days)
+    return workdays.say_date(issue.resolve_due)
+
+
 async def reschedule(
     session: AsyncSession, issue: Issue, category: Category, now: dt.datetime, why: str
 ) -> str:
     """A new holder gets the category's working days again. Returns what to tell the people who
     were promised a date (the new one and why), or '' when nothing was promised or it stays."""
-    if issue.status not in ("accepted", "in_progress") or issue.resolve_due is None:
+    before = promised(issue)
+    if before is None:
         return ""
     due = (await workdays.current(session)).due(now, category.resolve_days)
-    was = workdays.say_date(issue.resolve_due)
-    if due <= issue.resolve_due or workdays.say_date(due) == was:
+    was = workdays.say_date(before)
+    if due <= before or workdays.say_date(due) == was:
         return ""
-    issue.resolve_due = due
-    new = workdays.say_date(due)
+    new = await promise(session, issue, category, now)
     await repos.issues.add_event(session, issue.id, "due", "system", f"{was} → {new}：{why}", now)
     return texts.DUE_MOVED.format(was=was, due=new, why=why)
 

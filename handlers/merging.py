@@ -8,8 +8,8 @@ import datetime as dt
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers import lifecycle, notify, texts
-from handlers.complaints import Filing, create
+from handlers import notify, texts
+from handlers.complaints import Filing, file_routed
 from handlers.lifecycle import Refused
 from storage import repos
 from storage.models import OPEN_STATUSES, Issue, Supporter
@@ -25,13 +25,9 @@ async def take_out(f: Filing, issue: Issue, supporter: Supporter) -> Issue:
     """File a supporter's complaint as its own issue of the same building, routed as new."""
     if issue.status not in OPEN_STATUSES:
         raise Refused(texts.SPLIT_CLOSED.format(number=issue.number, status=texts.STATUS_NAMES[issue.status]))
-    tagging = f.rules.tag(supporter.text)
     inbound = Filing(f.session, f.rules, f.actor, f.now, supporter.inbound_id)
-    new = await create(inbound, supporter.text, tagging, issue.building_id, supporter.reporter_id)
+    new = await file_routed(inbound, supporter.text, issue.building_id, supporter.reporter_id)
     await repos.issues.remove_supporter(f.session, supporter.id)
-    category = f.rules.pack.category_or_other(new.category)
-    if new.building_id is not None:
-        await lifecycle.route(f.session, new, category.name, f.now)
     await repos.issues.add_event(f.session, new.id, "split", f.actor, f"从 #{issue.number} 拆出", f.now)
     return new
 
@@ -76,7 +72,7 @@ async def merge(session: AsyncSession, into: Issue, other: Issue, actor: str, no
             status = texts.STATUS_NAMES[issue.status]
             raise Refused(texts.MERGE_CLOSED.format(number=issue.number, status=status))
     on_other = await repos.issues.audience(session, other.id)
-    moved = await repos.issues.move_people(session, other, into, now)
+    moved = await repos.issues.move_people(session, other, into)
     other.status, other.merged_into, other.updated_at = "merged", into.id, now
     into.updated_at = now
     await repos.issues.add_event(session, other.id, "merged", actor, f"并入 #{into.number}", now)

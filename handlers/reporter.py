@@ -62,9 +62,8 @@ async def timeline_text(ctx: HandlerContext, issue: Issue) -> str:
 
 def _due(issue: Issue, before: str) -> str:
     """The date promised on acceptance, while the issue is being handled."""
-    if issue.status not in ("accepted", "in_progress") or issue.resolve_due is None:
-        return ""
-    return before + texts.TIMELINE_DUE.format(due=workdays.say_date(issue.resolve_due))
+    due = lifecycle.promised(issue)
+    return before + texts.TIMELINE_DUE.format(due=workdays.say_date(due)) if due else ""
 
 
 @router.on(TextMessage, Command("附议", aliases=("支持", "+1"), args="number"))
@@ -139,10 +138,10 @@ async def rate(msg: TextMessage, ctx: HandlerContext, rating: int) -> Reply:
         return TextReply(texts.RATED.format(number=issue.number, rating=word))
     await repos.issues.add_event(ctx.session, issue.id, "rated", ctx.actor, word, ctx.now)
     category = ctx.category(issue.category)
-    issue.resolve_due = (await workdays.current(ctx.session)).due(ctx.now, category.resolve_days)
+    due = await lifecycle.promise(ctx.session, issue, category, ctx.now)
     leaders = await lifecycle.escalate(ctx.session, issue, category.name, ctx.actor, ctx.now, "评价不满意")
     target = "、".join(m.name for m in leaders) or "楼务会"
-    also = texts.DUE_NEW.format(due=workdays.say_date(issue.resolve_due))
+    also = texts.DUE_NEW.format(due=due)
     await lifecycle.apply(ctx.session, issue, "reopen", ctx.actor, ctx.now, target=target, skip=me, also=also)
     return TextReply(texts.RATED_REOPEN.format(number=issue.number))
 

@@ -45,9 +45,6 @@ class WorkCalendar:
         last = self.add_workdays(now.astimezone(LOCAL_TZ).date(), days)
         return dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), LOCAL_TZ)
 
-    def covers(self, day: dt.date) -> bool:
-        return day.year in self.years
-
 
 def due_date(due: dt.datetime) -> dt.date:
     """The last day of a deadline as people read it ("12月3日前办结")."""

@@ -151,9 +151,8 @@ async def get_issue(request: web.Request) -> web.Response:
 
 def _expected(issue: Issue) -> str | None:
     """The date promised on acceptance (ISO), while the issue is being handled."""
-    if issue.status not in ("accepted", "in_progress") or issue.resolve_due is None:
-        return None
-    return workdays.due_date(issue.resolve_due).isoformat()
+    due = lifecycle.promised(issue)
+    return workdays.due_date(due).isoformat() if due else None
 
 
 async def _json(request: web.Request) -> dict[str, Any]:

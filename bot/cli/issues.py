@@ -15,11 +15,17 @@ from rich.table import Table
 
 from bot.cli.common import Fail, get_config, run, session_scope
 from bot.config import Config
-from handlers import texts, workdays
+from handlers import lifecycle, texts, workdays
 from nlp.masking import mask_personal
 from storage import repos
 from storage.repos.board import BoardQuery
 from storage.repos.issues import IssueRow
+
+UNMASKED = click.option(
+    "--unmasked",
+    is_flag=True,
+    help="Phone, ID and plate numbers and e-mails in clear (the output then needs care).",
+)
 
 
 @click.group()
@@ -31,7 +37,7 @@ def issues() -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON array, for scripts.")
 @click.option("--status", help="Only issues in this status (new, accepted, …).")
 @click.option("--limit", type=int, help="At most this many.")
-@click.option("--unmasked", is_flag=True, help="Phone numbers, ID numbers, e-mails and plates in clear.")
+@UNMASKED
 def list_(as_json: bool, status: str | None, limit: int | None, unmasked: bool) -> None:
     """List issues, oldest first; personal data in their texts masked (exports travel)."""
     rows = _rows(get_config(), status, limit)
@@ -76,9 +82,6 @@ def _as_dict(row: IssueRow) -> dict[str, object]:
     }
 
 
-UNMASKED = click.option("--unmasked", is_flag=True, help="Personal data in clear (the file then needs care).")
-
-
 @issues.command()
 @click.argument("number", type=int)
 @UNMASKED
@@ -96,8 +99,9 @@ async def show(number: int, unmasked: bool) -> None:
     status = texts.STATUS_NAMES[issue.status]
     click.echo(f"#{issue.number} {status} · {issue.category} · {building.name if building else '未绑定楼宇'}")
     click.echo(f"{people} people · {clear(issue.text)}")
-    if issue.resolve_due and issue.status in ("accepted", "in_progress"):
-        click.echo(texts.TIMELINE_DUE.format(due=workdays.say_date(issue.resolve_due)))
+    due = lifecycle.promised(issue)
+    if due:
+        click.echo(texts.TIMELINE_DUE.format(due=workdays.say_date(due)))
     if issue.merged_into:
         click.echo(f"merged into #{issue.merged_into}")
     for e in events:

@@ -341,25 +341,24 @@ async def latest_join(session: AsyncSession, reporter_id: int) -> tuple[Supporte
     return (row[0], row[1]) if row else None
 
 
-async def move_people(session: AsyncSession, other: Issue, into: Issue, now: dt.datetime) -> int:
+async def move_people(session: AsyncSession, other: Issue, into: Issue) -> int:
     """Make `other`'s reporter and supporters supporters of `into` (each once, with what they
     wrote); returns how many were added."""
-    people = [(other.reporter_id, other.text, other.inbound_id, other.created_at)]
-    people += [
+    already = {into.reporter_id, *(s.reporter_id for s in await supporters(session, into.id))}
+    moving = [(other.reporter_id, other.text, other.inbound_id, other.created_at)]
+    moving += [
         (s.reporter_id, s.text, s.inbound_id, s.created_at) for s in await supporters(session, other.id)
     ]
-    added = 0
-    for reporter_id, text, inbound_id, joined in people:
-        if reporter_id is None or reporter_id == into.reporter_id:
-            continue
-        stmt = (
-            insert_for(session, Supporter)
-            .values(
-                issue_id=into.id, reporter_id=reporter_id, text=text, inbound_id=inbound_id, created_at=joined
-            )
-            .on_conflict_do_nothing(index_elements=["issue_id", "reporter_id"])
-            .returning(Supporter.id)
-        )
-        added += (await session.execute(stmt)).first() is not None
+    rows = {
+        r: {"issue_id": into.id, "reporter_id": r, "text": text, "inbound_id": inbound, "created_at": joined}
+        for r, text, inbound, joined in moving
+        if r is not None and r not in already
+    }
     await session.execute(delete(Supporter).where(Supporter.issue_id == other.id))
-    return added
+    if rows:
+        # One statement for them all; a 附议 to `into` committed meanwhile wins over its copy here.
+        stmt = insert_for(session, Supporter).on_conflict_do_nothing(
+            index_elements=["issue_id", "reporter_id"]
+        )
+        await session.execute(stmt, list(rows.values()))
+    return len(rows)

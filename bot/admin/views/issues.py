@@ -106,6 +106,7 @@ async def issue_page(request: web.Request) -> web.Response:
         status_names=texts.STATUS_NAMES,
         event_names=texts.EVENT_NAMES,
         allowed=_allowed(issue),
+        promised=lifecycle.promised(issue),
         done=request.query.get("done", ""),
         error=request.query.get("error", ""),
     )
