@@ -27,6 +27,7 @@ from bot.keys import (
     ENCRYPTER,
     ENGINE,
     INTAKE,
+    INTAKE_ENGINE,
     JOBS,
     REPLAYS,
     ROUTER,
@@ -48,7 +49,7 @@ from handlers import build_router
 from handlers.context import TopicSettings
 from handlers.router import Router
 from nlp.similarity import shared_similarity
-from storage.db import make_engine, make_sessionmaker
+from storage.db import is_sqlite, make_engine, make_sessionmaker
 from storage.errors import is_unavailable
 
 logger = logging.getLogger("louwu.app")
@@ -82,10 +83,14 @@ def create_app(config: Config, clock: Clock | None = None, router: Router | None
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
-    engine = make_engine(app[CONFIG].database.url)
+    url = app[CONFIG].database.url
+    engine = make_engine(url)
     app[ENGINE] = engine
     app[SESSIONMAKER] = make_sessionmaker(engine)
+    app[INTAKE_ENGINE] = make_engine(url, inline=True) if is_sqlite(url) else engine
     yield
+    if app[INTAKE_ENGINE] is not engine:
+        await app[INTAKE_ENGINE].dispose()
     await engine.dispose()
 
 
@@ -122,7 +127,7 @@ async def _intake(app: web.Application) -> AsyncIterator[None]:
     # Building jieba's dictionary takes most of a second: off the event loop.
     similarity = await asyncio.to_thread(shared_similarity)
     intake = Intake(
-        app[SESSIONMAKER],
+        make_sessionmaker(app[INTAKE_ENGINE]),
         app[ROUTER],
         LiveRules(),
         app[CLOCK].now,

@@ -28,7 +28,7 @@ from handlers.events import Event
 from handlers.replies import NO_REPLY, Reply, TextReply
 from handlers.router import UNHANDLED, Router
 from nlp.similarity import Similarity
-from storage import repos
+from storage import pending, repos
 from storage.errors import DatabaseUnavailable, translated
 from storage.repos.inbound import RECEIVED
 from storage.repos.outbox import URGENT_QUEUED, NewMessage
@@ -321,9 +321,11 @@ class Intake:
             else:
                 async with session.begin_nested():
                     result = await self._router.dispatch(event, ctx)
+                    await pending.write(session)  # inside the savepoint it may roll back
         except HandlerFailed as failed:
             if not isolate:
                 raise _Isolate from failed
+            pending.discard(session)
             return failed.reply, repr(failed.cause)[:2000]
         return (TextReply(texts.UNSUPPORTED) if result is UNHANDLED else result), None
 

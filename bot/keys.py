@@ -20,6 +20,9 @@ CONFIG = web.AppKey("config", Config)
 CLOCK = web.AppKey("clock", Clock)
 ENGINE = web.AppKey("engine", AsyncEngine)
 SESSIONMAKER = web.AppKey("sessionmaker", async_sessionmaker[AsyncSession])
+# The intake's own engine: on SQLite its statements run on the event loop's thread (no thread hops);
+# on PostgreSQL it is ENGINE.
+INTAKE_ENGINE = web.AppKey("intake_engine", AsyncEngine)
 INTAKE = web.AppKey("intake", Intake)
 API = web.AppKey("wechat_api", WeChatAPI)
 JOBS = web.AppKey("jobs", Jobs)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers import lifecycle, texts, workdays
+from handlers import lifecycle, routing, texts, workdays
 from handlers.context import HandlerContext
 from handlers.events import TextMessage
 from handlers.replies import Reply, TextReply
@@ -17,7 +17,7 @@ from nlp.engine import RulesEngine, Tagging
 from nlp.pack import OTHER, Category
 from storage import repos
 from storage.models import Issue
-from storage.repos.issues import NewIssue
+from storage.repos.issues import AnyIssue, Filed, NewIssue
 
 router = Router(name=__name__)
 PROXY = "代报"  # the source of an issue a member filed for someone
@@ -80,14 +80,12 @@ async def _file(ctx: HandlerContext, text: str, tagging: Tagging) -> TextReply:
     reporter = ctx.reporter
     category = ctx.category(tagging.primary)
     issue = await create(filing(ctx), text, tagging, reporter.building_id, reporter.id)
-    if reporter.building_id is not None:
-        await lifecycle.route(ctx.session, issue, category.name, ctx.now)
     template = texts.FILED_URGENT if tagging.urgent else texts.FILED
     then = await next_step(ctx.session, issue, category)
     return TextReply(template.format(number=issue.number, category=category.name, next_step=then))
 
 
-async def next_step(session: AsyncSession, issue: Issue, category: Category) -> str:
+async def next_step(session: AsyncSession, issue: AnyIssue, category: Category) -> str:
     """What happens to a newly filed issue, as its reporter is told."""
     if issue.building_id is None:
         return texts.NEXT_STEP_UNBOUND
@@ -116,10 +114,12 @@ async def create(
     building_id: int | None,
     reporter_id: int | None,
     source: str = "wechat",
-) -> Issue:
-    """A new issue of this text, with its category's deadlines."""
+) -> Filed:
+    """A new issue of this text, with its category's deadlines, routed to whoever answers for its
+    building (an unbound one waits until its reporter names the building)."""
     category = f.rules.pack.category_or_other(tagging.primary)
     accept_due, resolve_due = lifecycle.deadlines(category, f.now, await workdays.current(f.session))
+    members = await routing.responsible_for(f.session, tagging.primary, building_id) if building_id else []
     new = NewIssue(
         text=text,
         category=tagging.primary,
@@ -130,24 +130,24 @@ async def create(
         reporter_id=reporter_id,
         inbound_id=f.inbound_id,
         source=source,
+        assignee_id=members[0].id if members else None,
     )
-    return await repos.issues.create(
+    issue = await repos.issues.create(
         f.session, new, actor=f.actor, now=f.now, accept_due=accept_due, resolve_due=resolve_due
     )
+    if members:
+        await lifecycle.announce_route(f.session, issue, category.name, members, f.now)
+    return issue
 
 
 async def file_routed(
     f: Filing, text: str, building_id: int | None, reporter_id: int | None, source: str = "wechat"
-) -> Issue:
+) -> Filed:
     """Tag and file a text as a new issue, routed to whoever answers for its building."""
-    tagging = f.rules.tag(text)
-    issue = await create(f, text, tagging, building_id, reporter_id, source)
-    if building_id is not None:
-        await lifecycle.route(f.session, issue, f.rules.pack.category_or_other(tagging.primary).name, f.now)
-    return issue
+    return await create(f, text, f.rules.tag(text), building_id, reporter_id, source)
 
 
-async def file_on_behalf(f: Filing, building_id: int, text: str) -> Issue:
+async def file_on_behalf(f: Filing, building_id: int, text: str) -> Filed:
     """What someone told a member in person, filed by the member (source 代报) and routed as usual;
     in the chat and in the admin web."""
     return await file_routed(f, text, building_id, None, PROXY)

@@ -15,6 +15,7 @@ from handlers import notify, routing, texts, workdays
 from nlp.pack import Category
 from storage import repos
 from storage.models import OPEN_STATUSES, Issue, Member
+from storage.repos.issues import AnyIssue
 
 OPEN = frozenset(OPEN_STATUSES)
 
@@ -136,18 +137,24 @@ async def reschedule(
 
 
 async def route(session: AsyncSession, issue: Issue, category_name: str, now: dt.datetime) -> list[Member]:
-    """Give a new (or newly bound) issue to whoever is responsible, and alert them."""
+    """Give an issue filed before its building was known to whoever is responsible, and alert them."""
     # Reading members and grids needs no flush of the issues this transaction is writing.
     with session.no_autoflush:
         members = await routing.responsible(session, issue)
-    if not members:
-        return []
-    issue.assignee_id = members[0].id
+    if members:
+        issue.assignee_id = members[0].id
+        await announce_route(session, issue, category_name, members, now)
+    return members
+
+
+async def announce_route(
+    session: AsyncSession, issue: AnyIssue, category_name: str, members: list[Member], now: dt.datetime
+) -> None:
+    """Put who holds a new issue on its timeline and alert them."""
     names = "、".join(m.name for m in members)
     await repos.issues.add_event(session, issue.id, "routed", "system", names, now)
     # New or newly bound: no one can have supported it yet.
     await notify.alert(session, issue, category_name, members, now, count=1)
-    return members
 
 
 async def escalate(

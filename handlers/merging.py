@@ -13,6 +13,7 @@ from handlers.complaints import Filing, file_routed
 from handlers.lifecycle import Refused
 from storage import repos
 from storage.models import OPEN_STATUSES, Issue, Supporter
+from storage.repos.issues import Filed
 from storage.repos.outbox import NewMessage
 
 
@@ -21,7 +22,7 @@ def splittable(supporters: list[Supporter]) -> list[Supporter]:
     return [s for s in supporters if s.text]
 
 
-async def take_out(f: Filing, issue: Issue, supporter: Supporter) -> Issue:
+async def take_out(f: Filing, issue: Issue, supporter: Supporter) -> Filed:
     """File a supporter's complaint as its own issue of the same building, routed as new."""
     if issue.status not in OPEN_STATUSES:
         raise Refused(texts.SPLIT_CLOSED.format(number=issue.number, status=texts.STATUS_NAMES[issue.status]))
@@ -32,7 +33,7 @@ async def take_out(f: Filing, issue: Issue, supporter: Supporter) -> Issue:
     return new
 
 
-async def undo_join(f: Filing, reporter_id: int, window: dt.timedelta) -> tuple[Issue, Issue] | str:
+async def undo_join(f: Filing, reporter_id: int, window: dt.timedelta) -> tuple[Issue, Filed] | str:
     """`0 另报`: the reporter's latest complaint that joined an issue, filed on its own instead.
     Returns (the issue it left, the new one), or the reason it cannot."""
     latest = await repos.issues.latest_join(f.session, reporter_id)
@@ -47,7 +48,7 @@ async def undo_join(f: Filing, reporter_id: int, window: dt.timedelta) -> tuple[
     return issue, new
 
 
-async def split(f: Filing, issue: Issue, supporter_id: int) -> Issue:
+async def split(f: Filing, issue: Issue, supporter_id: int) -> Filed:
     """A convener's 拆分: the supporter's complaint becomes its own issue; they are told."""
     found = [s for s in await repos.issues.supporters(f.session, issue.id) if s.id == supporter_id]
     if not found or not found[0].text:

@@ -11,12 +11,13 @@ from handlers import texts
 from nlp.masking import mask_personal
 from storage import repos
 from storage.models import Issue, Member
+from storage.repos.issues import AnyIssue
 from storage.repos.outbox import NewMessage
 
 TITLE_CHARS = 16
 
 
-def title(issue: Issue) -> str:
+def title(issue: AnyIssue) -> str:
     flat = " ".join(issue.text.split())
     return flat if len(flat) <= TITLE_CHARS else flat[: TITLE_CHARS - 1] + "…"
 
@@ -25,7 +26,7 @@ def local_time(when: dt.datetime) -> str:
     return when.astimezone(texts.LOCAL_TZ).strftime("%m-%d %H:%M")
 
 
-def fields(issue: Issue, now: dt.datetime, masked: bool = False) -> dict[str, str]:
+def fields(issue: AnyIssue, now: dt.datetime, masked: bool = False) -> dict[str, str]:
     """The short values a template message carries."""
     local = now.astimezone(texts.LOCAL_TZ)
     return {
@@ -36,14 +37,14 @@ def fields(issue: Issue, now: dt.datetime, masked: bool = False) -> dict[str, st
     }
 
 
-async def building_name(session: AsyncSession, issue: Issue) -> str:
+async def building_name(session: AsyncSession, issue: AnyIssue) -> str:
     building = await repos.org.building(session, issue.building_id) if issue.building_id else None
     return building.name if building else "未绑定楼宇"
 
 
 async def alert(
     session: AsyncSession,
-    issue: Issue,
+    issue: AnyIssue,
     category: str,
     members: Iterable[Member],
     now: dt.datetime,

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import repos
 from storage.models import Building, Issue, Member
+from storage.repos.issues import AnyIssue
 
 ENTERPRISE = "enterprise"
 
@@ -18,21 +19,29 @@ def covers(member: Member, category: str) -> bool:
     return not member.categories or category in member.categories
 
 
-async def responsible(session: AsyncSession, issue: Issue) -> list[Member]:
+async def responsible(session: AsyncSession, issue: AnyIssue) -> list[Member]:
     """The members an issue is routed to at its current escalation level, the holder-to-be first."""
+    return await responsible_for(session, issue.category, issue.building_id, issue.level)
+
+
+async def responsible_for(
+    session: AsyncSession, category: str, building_id: int | None, level: int = 0
+) -> list[Member]:
+    """Whom an issue of this category and building goes to at `level` grids above the building (0:
+    its own committee); one issue about to be filed is routed before it exists."""
     everyone = await repos.org.members(session)
-    if issue.category == ENTERPRISE and issue.level == 0:
-        team = [m for m in everyone if m.role == "service_team" and covers(m, issue.category)]
+    if category == ENTERPRISE and level == 0:
+        team = [m for m in everyone if m.role == "service_team" and covers(m, category)]
         if team:
             return team
-    building = await repos.org.building(session, issue.building_id) if issue.building_id else None
+    building = await repos.org.building(session, building_id) if building_id else None
     if building is None:
         return []  # not bound yet: routed once the reporter names the building
-    if issue.level == 0:
-        local = [m for m in everyone if m.building_id == building.id and _takes(m, issue.category)]
+    if level == 0:
+        local = [m for m in everyone if m.building_id == building.id and _takes(m, category)]
         if local:
             return sorted(local, key=lambda m: m.role != "convener")
-    return await leaders_above(session, everyone, building, max(issue.level, 1))
+    return await leaders_above(session, everyone, building, max(level, 1))
 
 
 def _takes(member: Member, category: str) -> bool:

@@ -13,6 +13,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage import sqlite_inline
+from storage.pending import LouwuSession
+
 SQLITE_BUSY_MS = 5000
 PG_CONNECT_SECONDS = 10
 PG_STATEMENT_SECONDS = 60
@@ -22,8 +25,9 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """Create the async engine; for SQLite, set the pragmas every connection needs."""
+def make_engine(url: str, inline: bool = False, **kwargs: Any) -> AsyncEngine:
+    """Create the async engine; for SQLite, set the pragmas every connection needs. `inline`: SQLite
+    called on the event loop's thread (the intake's engine, see storage/sqlite_inline.py)."""
     # A failed statement's message would carry its parameters (openids, complaints) into the logs.
     kwargs.setdefault("hide_parameters", True)
     if not is_sqlite(url):
@@ -34,19 +38,23 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
             "connect_args", {"timeout": PG_CONNECT_SECONDS, "command_timeout": PG_STATEMENT_SECONDS}
         )
         return create_async_engine(url, **kwargs)
+    if inline:
+        path = make_url(url).database or ":memory:"
+        kwargs["async_creator"] = sqlite_inline.creator(path, SQLITE_BUSY_MS / 1000)
     engine = create_async_engine(url, **kwargs)
-    _configure_sqlite(engine)
+    _configure_sqlite(engine, busy_ms=0 if inline else SQLITE_BUSY_MS)
     return engine
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, busy_ms: int) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # pysqlite's own BEGIN handling breaks SAVEPOINT; we emit BEGIN ourselves below.
-        dbapi_conn.isolation_level = None
+        if dbapi_conn.isolation_level is not None:
+            dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -59,4 +67,5 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    # LouwuSession writes the rows queued in storage.pending as it writes its own new objects.
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=LouwuSession)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import pending
 from storage.models import OPEN_STATUSES, Building, Issue, IssueEvent, Reporter, Supporter
 from storage.repos._sql import insert_for
 
@@ -25,6 +26,42 @@ class NewIssue:
     reporter_id: int | None
     inbound_id: int | None
     source: str = "wechat"
+    # Whom it is routed to as it is filed.
+    assignee_id: int | None = None
+
+
+class Filed(NamedTuple):
+    """An issue filed in this transaction, as it will be written (storage.pending): the columns of
+    `Issue`, read-only, since the row may already be on its way to the database."""
+
+    id: int
+    text: str
+    category: str
+    tags: list[str]
+    scores: dict[str, Any]
+    urgent: bool
+    building_id: int | None
+    reporter_id: int | None
+    inbound_id: int | None
+    source: str
+    status: str
+    level: int
+    overdue: int
+    assignee_id: int | None
+    accept_due: dt.datetime | None
+    resolve_due: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    rating: int | None = None
+    merged_into: int | None = None
+
+    @property
+    def number(self) -> int:
+        return self.id
+
+
+# What a filed issue is read as by routing, alerts and replies.
+AnyIssue = Issue | Filed
 
 
 @dataclass(frozen=True)
@@ -84,8 +121,9 @@ async def create(
     now: dt.datetime,
     accept_due: dt.datetime | None = None,
     resolve_due: dt.datetime | None = None,
-) -> Issue:
-    issue = Issue(
+) -> Filed:
+    """File a new issue and its `created` event; both are written with the rest of the batch."""
+    issue = Filed(
         id=await next_number(session),
         text=new.text,
         category=new.category,
@@ -99,21 +137,28 @@ async def create(
         status="new",
         level=0,
         overdue=0,
+        assignee_id=new.assignee_id,
         accept_due=accept_due,
         resolve_due=resolve_due,
         created_at=now,
         updated_at=now,
     )
-    session.add(issue)
+    pending.queue(session, ISSUES, issue._asdict())
     await add_event(session, issue.id, "created", actor, "", now)
     return issue
+
+
+ISSUES = Issue.__table__
+EVENTS = IssueEvent.__table__
 
 
 async def add_event(
     session: AsyncSession, issue_id: int, kind: str, actor: str, note: str, now: dt.datetime
 ) -> None:
-    # Added, not executed: the unit of work writes a batch's events in one executemany.
-    session.add(IssueEvent(issue_id=issue_id, kind=kind, actor=actor, note=note, created_at=now))
+    # Queued, not executed: a batch's events are written in one executemany (storage.pending).
+    pending.queue(
+        session, EVENTS, {"issue_id": issue_id, "kind": kind, "actor": actor, "note": note, "created_at": now}
+    )
 
 
 async def count_events(session: AsyncSession, issue_id: int, kind: str) -> int:

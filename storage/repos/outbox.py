@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import pending
 from storage.models import OutboxMessage, Reporter
 from storage.repos._sql import insert_for
 
@@ -46,6 +47,9 @@ class Outcome:
     sent_at: dt.datetime | None = None
 
 
+OUTBOX = OutboxMessage.__table__
+
+
 def _values(m: NewMessage, now: dt.datetime) -> dict[str, Any]:
     return {
         "recipient": m.recipient,
@@ -64,8 +68,8 @@ def _values(m: NewMessage, now: dt.datetime) -> dict[str, Any]:
 async def enqueue(session: AsyncSession, messages: Iterable[NewMessage], now: dt.datetime) -> int:
     """Queue messages in the caller's transaction; returns how many (a repeated dedup key is skipped).
 
-    Plain rows are added to the unit of work, which writes them after the issues they point to and
-    in one executemany; keyed rows need ON CONFLICT, so they are inserted at once.
+    Plain rows are queued (storage.pending), to be written after the issues they point to and in one
+    executemany with the rest of the batch; keyed rows need ON CONFLICT, so they are inserted at once.
     """
     plain, keyed = [], []
     for m in messages:
@@ -74,7 +78,8 @@ async def enqueue(session: AsyncSession, messages: Iterable[NewMessage], now: dt
             session.info[URGENT_QUEUED] = True
             if session.bind.dialect.name == "postgresql":
                 await session.execute(text(f"NOTIFY {WAKE_CHANNEL}"))  # delivered only if we commit
-    session.add_all(OutboxMessage(**v) for v in plain)
+    for v in plain:
+        pending.queue(session, OUTBOX, v)
     if not keyed:
         return len(plain)
     stmt = insert_for(session, OutboxMessage).on_conflict_do_nothing(index_elements=["dedup_key"])

@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from bot.app import create_app
-from bot.keys import ENGINE
+from bot.keys import ENGINE, INTAKE_ENGINE
 from storage.errors import DISK_FULL
 from tests.conftest import APP_ID, TOKEN, make_config
 from tests.wx import Sent, WeChatSender
@@ -26,13 +26,14 @@ async def test_a_full_disk_refuses_messages_clearly_and_damages_nothing(
     client = await aiohttp_client(app)
     wx = WeChatSender(client, TOKEN, APP_ID)
     limit = {"pages": page_count(sqlite_url) + ROOM_PAGES}
-    engine = app[ENGINE]
+    engines = {app[ENGINE], app[INTAKE_ENGINE]}
 
-    @event.listens_for(engine.sync_engine, "connect")
     def _limit(dbapi_conn, _record) -> None:
         dbapi_conn.cursor().execute(f"PRAGMA max_page_count = {limit['pages']}")
 
-    await engine.dispose()  # new connections, each with the limit
+    for engine in engines:
+        event.listen(engine.sync_engine, "connect", _limit)
+        await engine.dispose()  # new connections, each with the limit
 
     answered: list[str] = []
     refused: list[Sent] = []
@@ -52,7 +53,8 @@ async def test_a_full_disk_refuses_messages_clearly_and_damages_nothing(
     assert handled(sqlite_url) == len(answered)
 
     limit["pages"] = 1_000_000  # space freed
-    await engine.dispose()
+    for engine in engines:
+        await engine.dispose()
     for sent in refused:
         assert "#" in (await wx.post(sent.xml)).text
     assert integrity(sqlite_url) == "ok"
