@@ -44,13 +44,20 @@ SWEEP_SECONDS = 60.0
 
 @dataclass(eq=False)
 class Delivery:
-    """One POST of a message; `stored` and `replied` resolve to None when the database failed."""
+    """One POST of a message. `answered` resolves once, to the reply or to None when the database
+    failed; the request waiting on it may give up first (its deadline), which cancels it."""
 
     event: Event
     raw: str
     received_at: dt.datetime
-    stored: asyncio.Future[bool] = field(default_factory=lambda: _future())
-    replied: asyncio.Future[Reply | None] = field(default_factory=lambda: _future())
+    answered: asyncio.Future[Reply | None] = field(default_factory=lambda: _future())
+    # The raw message is in the database: answering "success" from now on loses nothing.
+    stored: bool = False
+    # Settled: `reply` is final (None: the database failed).
+    done: bool = False
+    reply: Reply | None = None
+    # The request answered "success" before the reply was ready: it goes out as a message instead.
+    late: bool = False
     inbound_id: int | None = None
     # Set when this delivery is a retry of another in the same batch.
     first: Delivery | None = None
@@ -109,16 +116,21 @@ class Intake:
 
     def push_late(self, d: Delivery) -> None:
         """The sender was answered "success": send the reply as a customer-service message once ready."""
-        task = asyncio.create_task(self._push(d))
+        if d.done:
+            self._push_soon([d])
+        else:
+            d.late = True  # sent once its batch settles
+
+    def _push_soon(self, late: list[Delivery]) -> None:
+        task = asyncio.create_task(self._push(late))
         self._late.add(task)
         task.add_done_callback(self._late.discard)
 
-    async def _push(self, d: Delivery) -> None:
-        reply = await d.replied
+    async def _push(self, late: list[Delivery]) -> None:
         try:
-            await self._send_replies([(d, reply)])
+            await self._send_replies([(d, d.reply) for d in late])
         except DatabaseUnavailable as exc:
-            logger.warning("late reply to %s not queued, database unavailable: %s", d.event.kind, exc)
+            logger.warning("%d late replies not queued, database unavailable: %s", len(late), exc)
 
     async def _send_replies(self, answered: list[tuple[Delivery, Reply | None]]) -> None:
         """Queue text replies as customer-service messages, in one transaction."""
@@ -172,10 +184,21 @@ class Intake:
                 await self._process(batch)
             except Exception:
                 logger.exception("intake batch failed")
-                _settle(batch, stored=False)
             finally:
+                self._settle(batch)
                 for _ in batch:
                     self._queue.task_done()
+
+    def _settle(self, batch: list[Delivery]) -> None:
+        """Answer every delivery of a batch (a retry as its first delivery; None for what failed),
+        and send on the replies their requests no longer wait for."""
+        for d in batch:
+            if d.first is not None and not d.done:
+                _finish(d, d.first.reply)
+            _finish(d, d.reply)
+        late = [d for d in batch if d.late]
+        if late:
+            self._push_soon(late)
 
     async def _process(self, batch: list[Delivery]) -> None:
         try:
@@ -183,7 +206,6 @@ class Intake:
                 await self._record(session, batch)
         except DatabaseUnavailable as exc:
             logger.warning("database unavailable, %d message(s) refused: %s", len(batch), exc)
-            _settle(batch, stored=False)
             return
         except Exception:
             if len(batch) == 1:
@@ -196,12 +218,11 @@ class Intake:
                     await self._process([d])
                 except Exception:
                     logger.exception("a message could not be recorded")
-                    _settle([d], stored=False)
             return
         for d in batch:
-            d.stored.set_result(True)
+            d.stored = True
         # Retries follow their first delivery; finished duplicates already have their stored reply.
-        todo = [d for d in batch if d.first is None and not d.replied.done()]
+        todo = [d for d in batch if d.first is None and not d.done]
         try:
             todo = await self._limit(todo)
             replies = await self._handle_all(todo)
@@ -209,10 +230,7 @@ class Intake:
             logger.warning("database lost while handling %d message(s): %s", len(todo), exc)
             replies = [None] * len(todo)
         for d, reply in zip(todo, replies, strict=True):
-            d.replied.set_result(reply)
-        for d in batch:
-            if d.first is not None:
-                _follow(d)
+            _finish(d, reply)
 
     async def _record(self, session: AsyncSession, batch: list[Delivery]) -> None:
         """Store the batch in one INSERT; retries collide on the UNIQUE dedup key."""
@@ -240,7 +258,7 @@ class Intake:
             # Stored by an earlier attempt that never finished (crash, lost database): handle now.
             d.inbound_id = row.id
             return
-        d.replied.set_result(_stored(row.reply if row else None))
+        _finish(d, _stored(row.reply if row else None))
 
     async def _limit(self, todo: list[Delivery]) -> list[Delivery]:
         """Answer the messages over their sender's limit (kept, not handled); the rest, to handle."""
@@ -258,8 +276,8 @@ class Intake:
             )
         logger.warning("%d message(s) over a sender's limit kept, not handled", len(over))
         for d in over:
-            d.replied.set_result(TextReply(texts.TOO_FAST))
-        return [d for d in todo if not d.replied.done()]
+            _finish(d, TextReply(texts.TOO_FAST))
+        return [d for d in todo if not d.done]
 
     async def _handle_all(self, todo: list[Delivery]) -> list[Reply | None]:
         """Handle a batch in one transaction; if a handler fails, redo it with a savepoint each."""
@@ -355,24 +373,10 @@ def _stored(text: str | None) -> Reply:
     return TextReply(text) if text else NO_REPLY
 
 
-def _settle(batch: list[Delivery], stored: bool) -> None:
-    for d in batch:
-        if not d.stored.done():
-            d.stored.set_result(stored)
-        if not d.replied.done():
-            d.replied.set_result(None)
-
-
-def _follow(d: Delivery) -> None:
-    """A retry answered with whatever its first delivery answers."""
-    assert d.first is not None
-    first = d.first.replied
-
-    def copy(fut: asyncio.Future[Reply | None]) -> None:
-        if not d.replied.done():
-            d.replied.set_result(fut.result())
-
-    if first.done():
-        copy(first)
-    else:
-        first.add_done_callback(copy)
+def _finish(d: Delivery, reply: Reply | None) -> None:
+    """Settle a delivery once: the first answer stands."""
+    if d.done:
+        return
+    d.done, d.reply = True, reply
+    if not d.answered.done():  # its request may have stopped waiting
+        d.answered.set_result(reply)

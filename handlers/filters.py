@@ -46,6 +46,8 @@ class Command:
         if not isinstance(event, TextMessage):
             return False
         text = _clean(event.text)
+        if not text.startswith(self.words):  # most messages are complaints: no command word at all
+            return False
         for word in self.words:
             if text == word or text.startswith(word + " ") or text.startswith(word + "#"):
                 return self._args(text[len(word) :].strip())

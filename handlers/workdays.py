@@ -42,8 +42,13 @@ class WorkCalendar:
 
     def due(self, now: dt.datetime, days: int) -> dt.datetime:
         """End of the `days`-th working day after `now`, Shanghai time: the moment it is overdue."""
-        last = self.add_workdays(now.astimezone(LOCAL_TZ).date(), days)
-        return dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), LOCAL_TZ)
+        return _due(self, now.astimezone(LOCAL_TZ).date(), days)
+
+
+@functools.lru_cache(maxsize=256)  # every issue filed on one day in one category has the same deadline
+def _due(calendar: WorkCalendar, today: dt.date, days: int) -> dt.datetime:
+    last = calendar.add_workdays(today, days)
+    return dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), LOCAL_TZ)
 
 
 def due_date(due: dt.datetime) -> dt.date:

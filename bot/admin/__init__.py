@@ -9,7 +9,7 @@ import jinja2
 from aiohttp import web
 
 from bot.admin import auth
-from bot.keys import SESSIONMAKER
+from bot.keys import PAGE_MIDDLEWARES, SESSIONMAKER
 from bot.rules import LiveRules
 from handlers.texts import LOCAL_TZ
 from handlers.workdays import say_date
@@ -39,7 +39,7 @@ def setup(app: web.Application) -> None:
     app[PAGES] = env
     app[issues.RULES] = LiveRules()
     app[COOKIES] = auth.CookieKey()
-    app.middlewares.append(guard)
+    app[PAGE_MIDDLEWARES].append(guard)
     app.router.add_get("/admin", home)
     app.router.add_static("/admin/static", HERE / "static")
     for module in (users, issues, rules, org, dashboard, replies):

@@ -14,7 +14,7 @@ from bot.admin.scope import scope_of
 from bot.admin.views.issues import MAX_PAGE, RULES, board_query
 from bot.api.auth import api_user, shown
 from bot.api.openapi import document
-from bot.keys import CLOCK, SCHEDULER, SESSIONMAKER
+from bot.keys import CLOCK, PAGE_MIDDLEWARES, SCHEDULER, SESSIONMAKER
 from handlers import issue_actions, lifecycle, workdays
 from nlp.explain import explain
 from storage import repos
@@ -27,7 +27,7 @@ MAX_ID = 2**62  # the largest id every backend stores
 
 
 def setup(app: web.Application) -> None:
-    app.middlewares.append(json_errors)
+    app[PAGE_MIDDLEWARES].append(json_errors)
     r = app.router
     r.add_get("/api/v1/openapi.json", openapi)
     r.add_get("/api/v1/issues", list_issues)

@@ -11,7 +11,7 @@ import logging
 import click
 from aiohttp import web
 
-from bot.app import create_app
+from bot.app import create_app, freeze_startup_objects
 from bot.cli.common import Fail, database_errors, get_config
 from bot.config import Config
 from bot.logs import setup_logging
@@ -42,9 +42,11 @@ def run_server(config: Config, port: int | None = None, reuse_port: bool = False
     check_schema(config)
     describe_mode(config)
     host, port = config.server.host, config.server.port
+    app = create_app(config)
+    app.on_startup.append(freeze_startup_objects)  # after every cleanup context has started
     try:
         web.run_app(
-            create_app(config),
+            app,
             host=host,
             port=port,
             print=None,

@@ -9,7 +9,6 @@ import time
 
 from aiohttp import web
 
-from bot.intake import Delivery
 from bot.keys import CLOCK, CONFIG, ENCRYPTER, INTAKE, REPLAYS, SAFE_MODE
 from bot.wechat.parse import BadMessage, to_event, xml_fields
 from bot.wechat.reply import SUCCESS, render_text
@@ -69,14 +68,16 @@ async def receive(request: web.Request) -> web.StreamResponse:
     except BadMessage as exc:
         return _plain(f"bad request: {exc}", 400)
     delivery = app[INTAKE].submit(event, raw)
-    if not await _stored_within(delivery, cfg.server.reply_deadline - (time.monotonic() - started)):
-        return _plain("database unavailable, retry later", 503)
-    budget = cfg.server.reply_deadline - (time.monotonic() - started)
     try:
-        reply = await asyncio.wait_for(asyncio.shield(delivery.replied), max(budget, 0.05))
+        async with asyncio.timeout(max(cfg.server.reply_deadline - (time.monotonic() - started), 0.05)):
+            reply = await delivery.answered
     except TimeoutError:
+        if not delivery.stored:
+            # A database that hangs instead of refusing counts as down: if the message is stored
+            # later after all, WeChat's retry finds it there.
+            return _plain("database unavailable, retry later", 503)
         # Stored already: answering "success" loses nothing; the reply follows through the outbox.
-        logger.warning("reply not ready in %.1fs for %s; answered success", budget, event.kind)
+        logger.warning("reply not ready in time for %s; answered success", event.kind)
         app[INTAKE].push_late(delivery)
         return _plain(SUCCESS)
     if reply is None:
@@ -92,20 +93,14 @@ async def receive(request: web.Request) -> web.StreamResponse:
 
 async def _read_within(request: web.Request, seconds: float) -> bytes | None:
     """The body, or None when the client is too slow to send it."""
+    if request.content.is_eof():  # the usual case: it came with the headers
+        return await request.read()
     try:
-        return await asyncio.wait_for(request.read(), seconds)
+        async with asyncio.timeout(seconds):
+            return await request.read()
     except TimeoutError:
         logger.warning("callback refused: body not received within %.0fs", seconds)
         return None
-
-
-async def _stored_within(delivery: Delivery, seconds: float) -> bool:
-    """Whether the message was stored in time. A database that hangs instead of refusing counts as
-    down: if the message is stored later after all, WeChat's retry finds it there."""
-    try:
-        return await asyncio.wait_for(asyncio.shield(delivery.stored), max(seconds, 0.05))
-    except TimeoutError:
-        return False
 
 
 def _decrypt(
@@ -122,6 +117,9 @@ def _decrypt(
     return safe.decrypt(encrypted)
 
 
+PATH = "/wechat"
+
+
 def setup(app: web.Application) -> None:
-    app.router.add_get("/wechat", verify_url)
-    app.router.add_post("/wechat", receive)
+    app.router.add_get(PATH, verify_url)
+    app.router.add_post(PATH, receive)

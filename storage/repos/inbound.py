@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import InboundMessage
@@ -38,12 +39,23 @@ async def record_many(session: AsyncSession, rows: list[NewInbound]) -> dict[str
         }
         for r in rows
     ]
-    stmt = (
-        insert_for(session, InboundMessage)
-        .on_conflict_do_nothing(index_elements=["dedup_key"])
-        .returning(InboundMessage.dedup_key, InboundMessage.id)
-    )
-    return {key: id_ for key, id_ in (await session.execute(stmt, params)).all()}
+    return {key: id_ for key, id_ in (await session.execute(_record_statement(session), params)).all()}
+
+
+_RECORD: dict[str, Any] = {}
+
+
+def _record_statement(session: AsyncSession) -> Any:
+    """Built once per dialect, like every statement of the intake: building one costs more than
+    running it on a batch."""
+    dialect = session.bind.dialect.name
+    if dialect not in _RECORD:
+        _RECORD[dialect] = (
+            insert_for(session, InboundMessage)
+            .on_conflict_do_nothing(index_elements=["dedup_key"])
+            .returning(InboundMessage.dedup_key, InboundMessage.id)
+        )
+    return _RECORD[dialect]
 
 
 async def by_key(session: AsyncSession, key: str) -> InboundMessage | None:
@@ -59,15 +71,17 @@ async def claim_received(session: AsyncSession, ids: list[int]) -> set[int]:
     has one writer at a time, so the status check alone decides.
     """
     if not ids:
-        return {}
-    stmt = (
-        select(InboundMessage.id)
-        .where(InboundMessage.id.in_(ids), InboundMessage.status == RECEIVED)
-        .order_by(InboundMessage.id)  # one lock order for every process: no deadlock
-    )
-    if session.bind.dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    return set((await session.execute(stmt)).scalars())
+        return set()
+    stmt = _CLAIM_LOCKED if session.bind.dialect.name == "postgresql" else _CLAIM
+    return set((await session.execute(stmt, {"ids": ids})).scalars())
+
+
+_CLAIM = (
+    select(InboundMessage.id)
+    .where(InboundMessage.id.in_(bindparam("ids", expanding=True)), InboundMessage.status == RECEIVED)
+    .order_by(InboundMessage.id)  # one lock order for every process: no deadlock
+)
+_CLAIM_LOCKED = _CLAIM.with_for_update()
 
 
 async def stranded(session: AsyncSession, before: dt.datetime, limit: int) -> list[InboundMessage]:
@@ -95,10 +109,19 @@ async def finish_many(session: AsyncSession, rows: list[tuple[int, str | None, s
     if not rows:
         return
     params = [
-        {"id": i, "reply": reply, "error": error, "status": FAILED if error else HANDLED}
+        {"row": i, "reply": reply, "error": error, "status": FAILED if error else HANDLED}
         for i, reply, error in rows
     ]
-    await session.execute(update(InboundMessage), params)
+    await session.execute(_FINISH, params)
+
+
+# The Core table, not the entity: an UPDATE over a parameter list is then a plain executemany.
+_TABLE = InboundMessage.__table__
+_FINISH = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("row"))
+    .values(reply=bindparam("reply"), error=bindparam("error"), status=bindparam("status"))
+)
 
 
 async def throttle(session: AsyncSession, ids: list[int], reply: str) -> None:

@@ -97,6 +97,10 @@ class IssueRow:
         )
 
 
+_LARGEST = select(func.coalesce(func.max(Issue.id), 0))
+_NEXTVAL = select(func.nextval(func.pg_get_serial_sequence("issues", "id")))
+
+
 async def next_number(session: AsyncSession) -> int:
     """Allocate the next issue number without an INSERT, so a batch's issues are written together.
 
@@ -104,12 +108,11 @@ async def next_number(session: AsyncSession) -> int:
     safe because louwu's SQLite transactions begin IMMEDIATE: no other writer can be in between.
     """
     if session.bind.dialect.name == "postgresql":
-        stmt = select(func.nextval(func.pg_get_serial_sequence("issues", "id")))
-        return (await session.execute(stmt)).scalar_one()
+        return (await session.execute(_NEXTVAL)).scalar_one()
     tx = session.sync_session.get_transaction()
     owner, number = session.info.get("next_issue_number", (None, 0))
     if owner is not tx:  # a new transaction: another writer may have filed issues meanwhile
-        number = (await session.execute(select(func.coalesce(func.max(Issue.id), 0)))).scalar_one() + 1
+        number = (await session.execute(_LARGEST)).scalar_one() + 1
     session.info["next_issue_number"] = (tx, number + 1)
     return number
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Building, Grid, Member
@@ -28,8 +28,13 @@ async def grid_by_code(session: AsyncSession, code: str) -> Grid | None:
 
 
 async def members_by_openid(session: AsyncSession, openids: list[str]) -> dict[str, Member]:
-    stmt = select(Member).where(Member.openid.in_(openids), Member.active.is_(True))
-    return {m.openid: m for m in (await session.execute(stmt)).scalars()}
+    return {m.openid: m for m in (await session.execute(_MEMBERS, {"openids": openids})).scalars()}
+
+
+# Built once: every batch of messages asks which senders are members.
+_MEMBERS = select(Member).where(
+    Member.openid.in_(bindparam("openids", expanding=True)), Member.active.is_(True)
+)
 
 
 async def upsert_grid(

@@ -13,8 +13,10 @@ from storage.models import LabelledExample, RuleAudit, RulePackRow, RulesVersion
 
 async def version(session: AsyncSession) -> int:
     """One indexed row read: called often, so processes notice edits made by others."""
-    stmt = select(RulesVersion.counter).where(RulesVersion.id == 1)
-    return (await session.execute(stmt)).scalar_one_or_none() or 0
+    return (await session.execute(_VERSION)).scalar_one_or_none() or 0
+
+
+_VERSION = select(RulesVersion.counter).where(RulesVersion.id == 1)  # built once: read every batch
 
 
 async def active(session: AsyncSession) -> RulePackRow | None:

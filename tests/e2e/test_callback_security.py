@@ -71,11 +71,17 @@ HOSTILE = {
     "deep_nesting": "<xml>" + "<a>" * 5000 + "</a>" * 5000 + "</xml>",
     "empty": "",
 }
+# Another encoding must not hide a declaration from the parser's fast path for plain UTF-8.
+_UTF16_BOMB = '<?xml version="1.0" encoding="UTF-16"?>' + HOSTILE["billion_laughs"][21:]
+HOSTILE_BYTES = {
+    "billion_laughs_utf16": _UTF16_BOMB.encode("utf-16"),
+    "declared_utf16_sent_as_utf8": _UTF16_BOMB.encode(),
+}
 
 
-@pytest.mark.parametrize("name", list(HOSTILE))
+@pytest.mark.parametrize("name", [*HOSTILE, *HOSTILE_BYTES])
 async def test_hostile_or_garbage_body_is_400_and_not_stored(wx, sessionmaker, name):
-    answer = await wx.post(HOSTILE[name])
+    answer = await wx.post(HOSTILE[name] if name in HOSTILE else HOSTILE_BYTES[name])
     assert answer.status == 400, answer.body
     assert "Traceback" not in answer.body
     assert await stored(sessionmaker) == 0
