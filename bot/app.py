@@ -151,7 +151,7 @@ async def _intake(app: web.Application) -> AsyncIterator[None]:
     # Building jieba's dictionary takes most of a second: off the event loop.
     similarity = await asyncio.to_thread(shared_similarity)
     intake = Intake(
-        make_sessionmaker(app[INTAKE_ENGINE]),
+        app[INTAKE_ENGINE],
         app[ROUTER],
         LiveRules(),
         app[CLOCK].now,

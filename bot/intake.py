@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from bot.flood import FloodLimit
 from bot.rules import LiveRules
@@ -29,6 +29,7 @@ from handlers.replies import NO_REPLY, Reply, TextReply
 from handlers.router import UNHANDLED, Router
 from nlp.similarity import Similarity
 from storage import pending, repos
+from storage.db import make_sessionmaker
 from storage.errors import DatabaseUnavailable, translated
 from storage.repos.inbound import RECEIVED
 from storage.repos.outbox import URGENT_QUEUED, NewMessage
@@ -72,7 +73,7 @@ def _future() -> asyncio.Future:  # type: ignore[type-arg]
 class Intake:
     def __init__(
         self,
-        sessionmaker: async_sessionmaker[AsyncSession],
+        engine: AsyncEngine,
         router: Router,
         rules: LiveRules,
         now: Callable[[], dt.datetime],
@@ -82,7 +83,8 @@ class Intake:
         on_urgent: Callable[[], None] = lambda: None,
         flood: FloodLimit | None = None,
     ) -> None:
-        self._sm = sessionmaker
+        self._engine = engine
+        self._sm = make_sessionmaker(engine)
         self._router = router
         self._rules = rules
         self._now = now
@@ -202,8 +204,8 @@ class Intake:
 
     async def _process(self, batch: list[Delivery]) -> None:
         try:
-            async with translated(), self._sm.begin() as session:
-                await self._record(session, batch)
+            async with translated(), self._engine.begin() as conn:
+                await self._record(conn, batch)
         except DatabaseUnavailable as exc:
             logger.warning("database unavailable, %d message(s) refused: %s", len(batch), exc)
             return
@@ -232,7 +234,7 @@ class Intake:
         for d, reply in zip(todo, replies, strict=True):
             _finish(d, reply)
 
-    async def _record(self, session: AsyncSession, batch: list[Delivery]) -> None:
+    async def _record(self, conn: AsyncConnection, batch: list[Delivery]) -> None:
         """Store the batch in one INSERT; retries collide on the UNIQUE dedup key."""
         new: dict[str, Delivery] = {}
         for d in batch:
@@ -246,14 +248,14 @@ class Intake:
             repos.inbound.NewInbound(key, d.event.openid, d.event.kind, d.raw, d.received_at)
             for key, d in new.items()
         ]
-        ids = await repos.inbound.record_many(session, rows)
+        ids = await repos.inbound.record_many(conn, rows)
         for key, d in new.items():
             d.inbound_id = ids.get(key)
             if d.inbound_id is None:
-                await self._seen_before(session, d)
+                await self._seen_before(conn, d)
 
-    async def _seen_before(self, session: AsyncSession, d: Delivery) -> None:
-        row = await repos.inbound.by_key(session, d.event.dedup_key)
+    async def _seen_before(self, conn: AsyncConnection, d: Delivery) -> None:
+        row = await repos.inbound.by_key(conn, d.event.dedup_key)
         if row is not None and row.status == RECEIVED:
             # Stored by an earlier attempt that never finished (crash, lost database): handle now.
             d.inbound_id = row.id
@@ -270,10 +272,8 @@ class Intake:
         ]
         if not over:
             return todo
-        async with translated(), self._sm.begin() as session:
-            await repos.inbound.throttle(
-                session, [d.inbound_id for d in over if d.inbound_id], texts.TOO_FAST
-            )
+        async with translated(), self._engine.begin() as conn:
+            await repos.inbound.throttle(conn, [d.inbound_id for d in over if d.inbound_id], texts.TOO_FAST)
         logger.warning("%d message(s) over a sender's limit kept, not handled", len(over))
         for d in over:
             _finish(d, TextReply(texts.TOO_FAST))
@@ -291,9 +291,10 @@ class Intake:
     async def _handle(self, todo: list[Delivery], isolate: bool) -> list[Reply | None]:
         ids = [d.inbound_id for d in todo if d.inbound_id is not None]
         async with translated(), self._sm.begin() as session:
-            mine = await repos.inbound.claim_received(session, ids)
+            conn = await session.connection()  # the intake's own statements need no ORM
+            mine = await repos.inbound.claim_received(conn, ids)
             # Handled meanwhile by another process (a retry sent to another server, or the sweep).
-            theirs = await repos.inbound.replies_of(session, [i for i in ids if i not in mine])
+            theirs = await repos.inbound.replies_of(conn, [i for i in ids if i not in mine])
             handled = await self._handle_ours(session, [d for d in todo if d.inbound_id in mine], isolate)
         if session.info.get(URGENT_QUEUED):
             self._on_urgent()
@@ -306,7 +307,8 @@ class Intake:
             return {}
         engine = await self._rules.engine(session)
         seen = _seen(todo)
-        reporters = await repos.people.touch_many(session, seen)
+        conn = await session.connection()
+        reporters = await repos.people.touch_many(conn, seen)
         members = await repos.org.members_by_openid(session, list(seen))
         replies: dict[int, Reply] = {}
         finished: list[tuple[int, str | None, str | None]] = []
@@ -327,7 +329,7 @@ class Intake:
             d.handled_here = True
             replies[d.inbound_id] = reply
             finished.append((d.inbound_id, _text_of(reply), error))
-        await repos.inbound.finish_many(session, finished)
+        await repos.inbound.finish_many(conn, finished)
         return replies
 
     async def _dispatch(

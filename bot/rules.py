@@ -22,7 +22,7 @@ class LiveRules:
         self._engine: RulesEngine | None = None
 
     async def engine(self, session: AsyncSession) -> RulesEngine:
-        version = await repos.rules.version(session)
+        version = await repos.rules.version(await session.connection())
         if self._engine is None or version != self._version:
             self._engine = await self._load(session)
             self._version = version

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from nlp.engine import RulesEngine
 from nlp.pack import Category
 from nlp.similarity import Similarity
-from storage.models import Member, Reporter
+from storage.models import Member
+from storage.repos.people import Sender
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class HandlerContext:
     rules: RulesEngine
     now: dt.datetime
     # Every sender has a reporter record (it tracks WeChat's 48-hour window); members have both.
-    reporter: Reporter
+    reporter: Sender
     member: Member | None = None
     # Set by the intake for the inbound row this event came from.
     inbound_id: int | None = None

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import ClassVar
+
+from nlp.normalize import compatible
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,12 @@ class Event:
 class TextMessage(Event):
     window: ClassVar[str | None] = "message"
     text: str
+
+    @functools.cached_property
+    def command_text(self) -> str:
+        """The text as commands are matched: full-width digits, letters and '#' typed on phones as
+        ASCII, no surrounding space. Worked out once, however many filters ask."""
+        return compatible(self.text).strip()
 
 
 @dataclass(frozen=True)

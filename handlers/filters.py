@@ -2,33 +2,26 @@
 
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from handlers.context import HandlerContext
 from handlers.events import Event, TextMessage
+from nlp.normalize import compatible
 
 _NUMBER = re.compile(r"^#?\s*(\d{1,12})$")
 
 
-@functools.lru_cache(maxsize=256)  # every command filter of the router asks about the same message
-def _clean(text: str) -> str:
-    # Full-width digits, letters and '#' typed on phones become their ASCII forms.
-    return unicodedata.normalize("NFKC", text).strip()
-
-
 def number_in(text: str) -> int | None:
     """`12`, `#12` or `＃１２` as a number; None for anything else."""
-    m = _NUMBER.match(_clean(text))
+    m = _NUMBER.match(compatible(text).strip())
     return int(m.group(1)) if m else None
 
 
 @dataclass(frozen=True)
 class Command:
-    """Matches `WORD [args]` (or an alias).
+    """Matches `WORD [args]` (or an alias). Its `words` tell the router which texts to skip it for.
 
     `args`: 'none', 'text', 'number' (#N), 'optional_number' (WORD or WORD #N), 'number_text' (#N and
     a note; a missing number gives number=None so the handler can say how to write it).
@@ -45,7 +38,7 @@ class Command:
     def __call__(self, event: Event, ctx: HandlerContext) -> bool | dict[str, Any]:
         if not isinstance(event, TextMessage):
             return False
-        text = _clean(event.text)
+        text = event.command_text
         if not text.startswith(self.words):  # most messages are complaints: no command word at all
             return False
         for word in self.words:
@@ -86,7 +79,7 @@ class Rating:
     def __call__(self, event: Event, ctx: HandlerContext) -> bool | dict[str, Any]:
         if not isinstance(event, TextMessage):
             return False
-        rating = _RATINGS.get(_clean(event.text).rstrip("。.!！"))
+        rating = _RATINGS.get(event.command_text.rstrip("。.!！"))
         return {"rating": rating} if rating else False
 
 

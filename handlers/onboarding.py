@@ -50,7 +50,7 @@ async def bind(msg: TextMessage, ctx: HandlerContext, arg: str) -> Reply:
     if not found:
         return TextReply(texts.BIND_NOT_FOUND.format(query=query, choices=choices))
     if len(found) > 1:
-        ctx.reporter.step, ctx.reporter.step_data = CHOOSE, {"ids": [b.id for b in found]}
+        await repos.people.set_step(ctx.session, ctx.reporter, CHOOSE, {"ids": [b.id for b in found]})
         listing = "\n".join(f"{i}. {b.name}" for i, b in enumerate(found, 1))
         return TextReply(texts.CHOOSE_BUILDING.format(query=query, choices=listing))
     return TextReply(await _bind(ctx, found[0]))
@@ -70,7 +70,7 @@ def match_buildings(buildings: list[Building], query: str) -> list[Building]:
 async def choose(msg: TextMessage, ctx: HandlerContext) -> Reply:
     """The answer to a numbered choice of buildings; anything else ends the choice."""
     ids: list[int] = (ctx.reporter.step_data or {}).get("ids", [])
-    ctx.reporter.step, ctx.reporter.step_data = None, None
+    await repos.people.set_step(ctx.session, ctx.reporter, None, None)
     answer = msg.text.strip().translate(_FULL_WIDTH_DIGITS)
     if not answer.isdigit() or not 1 <= int(answer) <= len(ids):
         raise SkipHandler  # not an answer: handle it as whatever else it is
@@ -85,7 +85,7 @@ _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789
 
 async def _bind(ctx: HandlerContext, building: Building) -> str:
     """Bind the sender and route the complaints they sent before naming a building."""
-    ctx.reporter.building_id = building.id
+    await repos.people.bind(ctx.session, ctx.reporter, building.id)
     waiting = await repos.issues.unbound_open(ctx.session, ctx.reporter.id)
     for issue in waiting:
         issue.building_id = building.id

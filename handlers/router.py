@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from handlers.events import Event
+from handlers.events import Event, TextMessage
 from handlers.replies import Reply
 
 if TYPE_CHECKING:
@@ -41,6 +41,9 @@ UNHANDLED = _Unhandled()
 class _Registered:
     callback: Handler
     filters: tuple[Filter, ...]
+    # A filter may declare `words`: the only words a text it matches can start with (a command).
+    # The router then passes over it for any other text without calling a filter at all.
+    words: tuple[str, ...] | None = None
 
     def check(self, event: Event, ctx: HandlerContext) -> dict[str, Any] | None:
         data: dict[str, Any] = {}
@@ -63,7 +66,8 @@ class Router:
 
     def on(self, event_cls: type[Event], *filters: Filter) -> Callable[[H], H]:
         def register(callback: H) -> H:
-            entry = _Registered(callback, filters)
+            words = next((f.words for f in filters if isinstance(getattr(f, "words", None), tuple)), None)
+            entry = _Registered(callback, filters, words)
             self._handlers.setdefault(event_cls, []).append(entry)
             self._flat = None
             return callback
@@ -99,7 +103,10 @@ class Router:
 
     async def dispatch(self, event: Event, ctx: HandlerContext) -> Reply | _Unhandled:
         """Run the first handler whose filters all match; errors go to the error handlers."""
+        text = event.command_text if isinstance(event, TextMessage) else ""
         for entry in self._table().get(type(event), ()):
+            if entry.words is not None and not text.startswith(entry.words):
+                continue  # a command, and this is not it: most texts are complaints
             data = entry.check(event, ctx)
             if data is None:
                 continue

@@ -7,7 +7,7 @@ dictionary segmenter would cut them), so tagging never needs a full segmentation
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -17,28 +17,44 @@ from nlp.pack import OTHER, RulePack
 KEYWORD, EXCLUDE, CO_ANY, URGENT, URGENT_EXCLUDE = "keyword", "exclude", "co", "urgent", "calm"
 
 
-@dataclass(frozen=True)
-class Match:
+# Named tuples, not dataclasses: one of each per message on the intake's path, where a frozen
+# dataclass's field-by-field __init__ cost more than the matching.
+class Match(NamedTuple):
     category: str
     word: str  # as found in the normalised text
     keyword: str  # the keyword it counts as (differs for a synonym)
     weight: float
 
 
-@dataclass(frozen=True)
-class Tagging:
+class Tagging(NamedTuple):
     primary: str
     tags: tuple[str, ...]
     scores: dict[str, float]
     matches: tuple[Match, ...]
     urgent: bool
-    urgent_words: tuple[str, ...] = ()
-    excluded: dict[str, str] = field(default_factory=dict)
-    why: str = ""
+    urgent_words: tuple[str, ...]
+    excluded: dict[str, str]
+    threshold: float
+
+    @property
+    def why(self) -> str:
+        """The decision in words, for people trying the rules (worked out only when asked)."""
+        reasons = []
+        if self.scores.get(self.primary, 0.0) < self.threshold or self.primary not in self.scores:
+            best = max(self.scores.items(), key=lambda kv: kv[1], default=None)
+            said = f"{best[0]} {best[1]:g}" if best else "no rule word"
+            reasons.append(f"best score below threshold {self.threshold:g} ({said}) → {OTHER}")
+        else:
+            reasons.append(
+                f"{self.primary} scored {self.scores[self.primary]:g} ≥ threshold {self.threshold:g}"
+            )
+        reasons += [f"{cid} excluded by {word!r}" for cid, word in self.excluded.items()]
+        if self.urgent_words and not self.urgent:
+            reasons.append(f"urgency words {', '.join(self.urgent_words)} cancelled by an exclusion")
+        return "; ".join(reasons)
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
     role: str
     category: str = ""
     keyword: str = ""
@@ -51,6 +67,7 @@ class RulesEngine:
     def __init__(self, pack: RulePack) -> None:
         self.pack = pack
         self._order = {cid: i for i, cid in enumerate(pack.category_ids)}
+        self._co = {cat.id: cat.co for cat in pack.categories}
         self._entries: dict[str, list[_Entry]] = defaultdict(list)
         for cat in pack.categories:
             weights = {k.word: k.weight for k in cat.keywords}
@@ -118,12 +135,10 @@ class RulesEngine:
         scores: dict[str, float] = defaultdict(float)
         for m in matches:
             scores[m.category] += m.weight
-        for cat in self.pack.categories:
-            for rule in cat.co:
-                if all((cat.id, w) in seen for w in rule.all) and any(
-                    (cat.id, w) in co_hits for w in rule.any
-                ):
-                    scores[cat.id] += rule.weight
+        for cid in {c for c, _ in co_hits}:  # a co-rule counts only once one of its words is there
+            for rule in self._co[cid]:
+                if all((cid, w) in seen for w in rule.all) and any((cid, w) in co_hits for w in rule.any):
+                    scores[cid] += rule.weight
         for cid in excluded:
             scores[cid] = 0.0
         return {cid: round(s, 3) for cid, s in scores.items() if s > 0}
@@ -139,26 +154,15 @@ class RulesEngine:
         threshold = self.pack.threshold
         ranked = sorted(scores, key=lambda c: (-scores[c], self._order.get(c, 99)))
         tags = tuple(c for c in ranked if scores[c] >= threshold)
-        primary = tags[0] if tags else OTHER
-        reasons = []
-        if not tags:
-            best = f"{ranked[0]} {scores[ranked[0]]:g}" if ranked else "no rule word"
-            reasons.append(f"best score below threshold {threshold:g} ({best}) → {OTHER}")
-        else:
-            reasons.append(f"{primary} scored {scores[primary]:g} ≥ threshold {threshold:g}")
-        reasons += [f"{cid} excluded by {word!r}" for cid, word in excluded.items()]
-        urgent = bool(urgent_words) and not calm
-        if urgent_words and calm:
-            reasons.append(f"urgency words {', '.join(urgent_words)} cancelled by an exclusion")
         return Tagging(
-            primary=primary,
+            primary=tags[0] if tags else OTHER,
             tags=tags or (OTHER,),
             scores=scores,
-            matches=tuple(m for m in matches if m.category not in excluded),
-            urgent=urgent,
+            matches=tuple(m for m in matches if m.category not in excluded) if excluded else tuple(matches),
+            urgent=bool(urgent_words) and not calm,
             urgent_words=urgent_words,
             excluded=excluded,
-            why="; ".join(reasons),
+            threshold=threshold,
         )
 
 

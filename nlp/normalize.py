@@ -19,14 +19,44 @@ def _traditional_to_simplified() -> dict[int, str]:
         # zhconv opens its dictionary without closing it.
         warnings.simplefilter("ignore", ResourceWarning)
         table = zhconv.getdict("zh-hans")
-    single = {ord(k): v for k, v in table.items() if len(k) == 1 and len(v) == 1}
-    single.update(_INVISIBLE)
-    return single
+    return {ord(k): v for k, v in table.items() if len(k) == 1 and len(v) == 1}
+
+
+@functools.cache
+def _compatibility() -> dict[int, str]:
+    """NFKC of each character of the Basic Multilingual Plane that it changes, taken alone:
+    full-width forms, circled and superscript digits, ligatures, compatibility ideographs."""
+    table = {}
+    for code in range(0x10000):
+        if 0xD800 <= code < 0xE000:
+            continue  # surrogates
+        char = chr(code)
+        folded = unicodedata.normalize("NFKC", char)
+        if folded != char:
+            table[code] = folded
+    return table
+
+
+@functools.cache
+def _table() -> dict[int, str | None]:
+    """Compatibility forms, then traditional to simplified, then invisible marks, as one table."""
+    simplified = {**_traditional_to_simplified(), **_INVISIBLE}
+    table: dict[int, str | None] = dict(simplified)
+    for code, folded in _compatibility().items():
+        table[code] = "".join(simplified.get(ord(c), c) or "" for c in folded)
+    return table
+
+
+def compatible(text: str) -> str:
+    """NFKC character by character: what phones type in full width becomes plain. A whole-string
+    NFKC also composes accents with their letters, which no rule word or command needs, and costs
+    twenty times as much on Chinese text (tests/nlp/test_normalize.py holds the two alike)."""
+    return text if text.isascii() else text.translate(_compatibility())
 
 
 def normalize(text: str) -> str:
     """Return the form rules are matched against; the stored text is never altered."""
-    text = unicodedata.normalize("NFKC", text).translate(_traditional_to_simplified()).lower()
+    text = text.translate(_table()).lower()
     if text.isprintable():
         return text
     return "".join(ch if ch.isprintable() else " " for ch in text)

@@ -9,10 +9,11 @@ is off, as the ORM does), before the ORM flushes its own objects, and before com
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
-from sqlalchemy import Table, event, insert
+from sqlalchemy import Insert, Table, event, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session
 
@@ -22,21 +23,15 @@ KEY = "louwu_pending"
 _ORDER = {table: i for i, table in enumerate(Base.metadata.sorted_tables)}
 
 
-class Row(Protocol):
-    """A queued row that may still change until it is written (an issue filed this transaction)."""
-
-    def values(self) -> dict[str, Any]: ...
-
-
-Queued = dict[str, Any] | Row
+Row = dict[str, Any]
 
 
 class LouwuSession(Session):
     """The sessions louwu makes: its queued rows are written as the ORM writes its own objects."""
 
 
-def queue(session: AsyncSession | Session, table: Table, row: Queued) -> None:
-    pending: dict[Table, list[Queued]] = session.info.setdefault(KEY, {})
+def queue(session: AsyncSession | Session, table: Table, row: Row) -> None:
+    pending: dict[Table, list[Row]] = session.info.setdefault(KEY, {})
     pending.setdefault(table, []).append(row)
 
 
@@ -51,13 +46,19 @@ async def write(session: AsyncSession) -> None:
 
 
 def _write(session: Session) -> None:
-    pending: dict[Table, list[Queued]] | None = session.info.pop(KEY, None)
+    pending: dict[Table, list[Row]] | None = session.info.pop(KEY, None)
     if not pending:
         return
-    with session.no_autoflush:  # the ORM's own new objects may point at these rows: they go after
-        for table in sorted(pending, key=_ORDER.__getitem__):
-            rows = [r if isinstance(r, dict) else r.values() for r in pending[table]]
-            session.execute(insert(table), rows)
+    # The ORM's own new objects may point at these rows: they go after. The connection, not the
+    # session: these are plain rows, and the session would flush those objects first.
+    connection = session.connection()
+    for table in sorted(pending, key=_ORDER.__getitem__):
+        connection.execute(_insert(table), pending[table])
+
+
+@functools.cache  # built once per table: building costs more than running it on a batch
+def _insert(table: Table) -> Insert:
+    return insert(table)
 
 
 def _before_statement(state: ORMExecuteState) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import InboundMessage
-from storage.repos._sql import insert_for
+from storage.repos._sql import Db, dialect_name, insert_for
 
 RECEIVED, HANDLED, FAILED, THROTTLED = "received", "handled", "failed", "throttled"
 
@@ -24,7 +24,7 @@ class NewInbound:
     received_at: dt.datetime
 
 
-async def record_many(session: AsyncSession, rows: list[NewInbound]) -> dict[str, int]:
+async def record_many(db: Db, rows: list[NewInbound]) -> dict[str, int]:
     """Store a batch in one statement; returns {key: id} for the keys not stored before."""
     if not rows:
         return {}
@@ -39,31 +39,41 @@ async def record_many(session: AsyncSession, rows: list[NewInbound]) -> dict[str
         }
         for r in rows
     ]
-    return {key: id_ for key, id_ in (await session.execute(_record_statement(session), params)).all()}
+    return {key: id_ for key, id_ in (await db.execute(_record_statement(db), params)).all()}
 
 
 _RECORD: dict[str, Any] = {}
 
 
-def _record_statement(session: AsyncSession) -> Any:
+def _record_statement(db: Db) -> Any:
     """Built once per dialect, like every statement of the intake: building one costs more than
     running it on a batch."""
-    dialect = session.bind.dialect.name
+    dialect = dialect_name(db)
     if dialect not in _RECORD:
         _RECORD[dialect] = (
-            insert_for(session, InboundMessage)
+            insert_for(db, _TABLE)  # the Core table: no ORM bulk-insert bookkeeping per row
             .on_conflict_do_nothing(index_elements=["dedup_key"])
-            .returning(InboundMessage.dedup_key, InboundMessage.id)
+            .returning(_TABLE.c.dedup_key, _TABLE.c.id)
         )
     return _RECORD[dialect]
 
 
-async def by_key(session: AsyncSession, key: str) -> InboundMessage | None:
-    stmt = select(InboundMessage).where(InboundMessage.dedup_key == key)
-    return (await session.execute(stmt)).scalar_one_or_none()
+@dataclass(frozen=True)
+class Recorded:
+    """What became of a delivery stored before."""
+
+    id: int
+    status: str
+    reply: str | None
 
 
-async def claim_received(session: AsyncSession, ids: list[int]) -> set[int]:
+async def by_key(db: Db, key: str) -> Recorded | None:
+    stmt = select(_TABLE.c.id, _TABLE.c.status, _TABLE.c.reply).where(_TABLE.c.dedup_key == key)
+    row = (await db.execute(stmt)).first()
+    return Recorded(*row) if row else None
+
+
+async def claim_received(db: Db, ids: list[int]) -> set[int]:
     """Of these rows, the ones still waiting to be handled, locked until the caller's transaction ends.
 
     Two processes can hold the same row (a retry reached another server, or the sweep found it):
@@ -72,8 +82,8 @@ async def claim_received(session: AsyncSession, ids: list[int]) -> set[int]:
     """
     if not ids:
         return set()
-    stmt = _CLAIM_LOCKED if session.bind.dialect.name == "postgresql" else _CLAIM
-    return set((await session.execute(stmt, {"ids": ids})).scalars())
+    stmt = _CLAIM_LOCKED if dialect_name(db) == "postgresql" else _CLAIM
+    return set((await db.execute(stmt, {"ids": ids})).scalars())
 
 
 _CLAIM = (
@@ -96,15 +106,15 @@ async def stranded(session: AsyncSession, before: dt.datetime, limit: int) -> li
     return list((await session.execute(stmt)).scalars())
 
 
-async def replies_of(session: AsyncSession, ids: list[int]) -> dict[int, str | None]:
+async def replies_of(db: Db, ids: list[int]) -> dict[int, str | None]:
     """The stored replies of rows someone else handled."""
     if not ids:
         return {}
-    stmt = select(InboundMessage.id, InboundMessage.reply).where(InboundMessage.id.in_(ids))
-    return {id_: reply for id_, reply in (await session.execute(stmt)).all()}
+    stmt = select(_TABLE.c.id, _TABLE.c.reply).where(_TABLE.c.id.in_(ids))
+    return {id_: reply for id_, reply in (await db.execute(stmt)).all()}
 
 
-async def finish_many(session: AsyncSession, rows: list[tuple[int, str | None, str | None]]) -> None:
+async def finish_many(db: Db, rows: list[tuple[int, str | None, str | None]]) -> None:
     """Store the replies of a batch in one executemany."""
     if not rows:
         return
@@ -112,7 +122,7 @@ async def finish_many(session: AsyncSession, rows: list[tuple[int, str | None, s
         {"row": i, "reply": reply, "error": error, "status": FAILED if error else HANDLED}
         for i, reply, error in rows
     ]
-    await session.execute(_FINISH, params)
+    await db.execute(_FINISH, params)
 
 
 # The Core table, not the entity: an UPDATE over a parameter list is then a plain executemany.
@@ -124,11 +134,11 @@ _FINISH = (
 )
 
 
-async def throttle(session: AsyncSession, ids: list[int], reply: str) -> None:
+async def throttle(db: Db, ids: list[int], reply: str) -> None:
     """Keep these rows unhandled for good (over a sender's limit), with the reply they were given."""
     stmt = (
-        update(InboundMessage)
-        .where(InboundMessage.id.in_(ids), InboundMessage.status == RECEIVED)
+        update(_TABLE)
+        .where(_TABLE.c.id.in_(ids), _TABLE.c.status == RECEIVED)
         .values(status=THROTTLED, reply=reply)
     )
-    await session.execute(stmt)
+    await db.execute(stmt)

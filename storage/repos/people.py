@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Issue, Reporter, Supporter
-from storage.repos._sql import insert_for
+from storage.repos._sql import Db, dialect_name, insert_for
 
 
 @dataclass(frozen=True)
@@ -22,9 +22,22 @@ class Seen:
     event_at: dt.datetime | None = None
 
 
-async def touch_many(session: AsyncSession, seen: dict[str, Seen]) -> dict[str, Reporter]:
+@dataclass(slots=True)
+class Sender:
+    """The reporter record of whoever sent a message, as handlers read it. Change it through
+    `set_step` and `bind`, which keep this object and the row alike (a later message of the same
+    batch sees the change)."""
+
+    id: int
+    openid: str
+    building_id: int | None
+    step: str | None
+    step_data: dict[str, Any] | None
+
+
+async def touch_many(db: Db, seen: dict[str, Seen]) -> dict[str, Sender]:
     """Find or create a batch of senders in one statement, restarting their customer-service quota."""
-    stmt = _touch_statement(session)
+    stmt = _touch_statement(db)
     params = [
         {
             "openid": o,
@@ -40,30 +53,51 @@ async def touch_many(session: AsyncSession, seen: dict[str, Seen]) -> dict[str, 
     ]
     # A parameter list, not .values(list): one cached statement that SQLAlchemy renders as one
     # multi-row INSERT (insertmanyvalues), without coercing every value of every row anew.
-    rows = (await session.execute(stmt, params, execution_options={"populate_existing": True})).scalars()
-    return {r.openid: r for r in rows}
+    return {row.openid: Sender(*row) for row in await db.execute(stmt, params)}
+
+
+async def set_step(
+    session: AsyncSession, sender: Sender, step: str | None, data: dict[str, Any] | None
+) -> None:
+    """Start (or end, with None) a multi-step dialogue, such as choosing among buildings."""
+    sender.step, sender.step_data = step, data
+    await session.execute(_SET_STEP, {"row": sender.id, "step": step, "step_data": data})
+
+
+async def bind(session: AsyncSession, sender: Sender, building_id: int) -> None:
+    sender.building_id = building_id
+    await session.execute(_BIND, {"row": sender.id, "building_id": building_id})
+
+
+_T = Reporter.__table__
+_SET_STEP = (
+    update(_T)
+    .where(_T.c.id == bindparam("row"))
+    .values(step=bindparam("step"), step_data=bindparam("step_data"))
+)
+_BIND = update(_T).where(_T.c.id == bindparam("row")).values(building_id=bindparam("building_id"))
 
 
 _TOUCH: dict[str, Any] = {}
 
 
-def _touch_statement(session: AsyncSession) -> Any:
+def _touch_statement(db: Db) -> Any:
     """Built once per dialect: its `excluded` columns cost more to make than the statement to run."""
-    dialect = session.bind.dialect.name
+    dialect = dialect_name(db)
     if dialect not in _TOUCH:
-        table = insert_for(session, Reporter)
-        ex = table.excluded
+        table = insert_for(db, _T)  # the Core table: rows come back as tuples, not tracked objects
+        ex, c = table.excluded, _T.c
         _TOUCH[dialect] = table.on_conflict_do_update(
             index_elements=["openid"],
             set_={
                 "last_inbound_at": ex.last_inbound_at,
                 "subscribed": True,
-                "last_message_at": func.coalesce(ex.last_message_at, Reporter.last_message_at),
-                "message_sends": case((ex.last_message_at.is_(None), Reporter.message_sends), else_=0),
-                "last_event_at": func.coalesce(ex.last_event_at, Reporter.last_event_at),
-                "event_sends": case((ex.last_event_at.is_(None), Reporter.event_sends), else_=0),
+                "last_message_at": func.coalesce(ex.last_message_at, c.last_message_at),
+                "message_sends": case((ex.last_message_at.is_(None), c.message_sends), else_=0),
+                "last_event_at": func.coalesce(ex.last_event_at, c.last_event_at),
+                "event_sends": case((ex.last_event_at.is_(None), c.event_sends), else_=0),
             },
-        ).returning(Reporter)
+        ).returning(c.id, c.openid, c.building_id, c.step, c.step_data)
     return _TOUCH[dialect]
 
 

@@ -9,11 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import NotFound
 from storage.models import LabelledExample, RuleAudit, RulePackRow, RulesVersion
+from storage.repos._sql import Db
 
 
-async def version(session: AsyncSession) -> int:
+async def version(db: Db) -> int:
     """One indexed row read: called often, so processes notice edits made by others."""
-    return (await session.execute(_VERSION)).scalar_one_or_none() or 0
+    return (await db.execute(_VERSION)).scalar_one_or_none() or 0
 
 
 _VERSION = select(RulesVersion.counter).where(RulesVersion.id == 1)  # built once: read every batch
