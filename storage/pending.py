@@ -9,14 +9,14 @@ is off, as the ORM does), before the ORM flushes its own objects, and before com
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Insert, Table, event, insert
+from sqlalchemy import Table, event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from storage.bulk import insert_rows
 from storage.models.base import Base
 
 KEY = "louwu_pending"
@@ -53,12 +53,7 @@ def _write(session: Session) -> None:
     # session: these are plain rows, and the session would flush those objects first.
     connection = session.connection()
     for table in sorted(pending, key=_ORDER.__getitem__):
-        connection.execute(_insert(table), pending[table])
-
-
-@functools.cache  # built once per table: building costs more than running it on a batch
-def _insert(table: Table) -> Insert:
-    return insert(table)
+        insert_rows(connection, table, pending[table])
 
 
 def _before_statement(state: ORMExecuteState) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Annotated, Any
 
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, String, TypeDecorator
@@ -41,6 +42,7 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value
 
 
+@functools.lru_cache(maxsize=4096)  # a batch writes the same few instants into many columns
 def sqlite_text(value: dt.datetime | None) -> str | None:
     """A UTC instant as SQLite's DATETIME text; microseconds always written, so text order is time order."""
     if value is None:

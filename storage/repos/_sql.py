@@ -12,6 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 Db = AsyncSession | AsyncConnection
 
 
+async def connection_of(db: Db) -> AsyncConnection:
+    return db if isinstance(db, AsyncConnection) else await db.connection()
+
+
 def dialect_name(db: Db) -> str:
     return (db.dialect if isinstance(db, AsyncConnection) else db.bind.dialect).name
 

@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import bulk
 from storage.models import InboundMessage
-from storage.repos._sql import Db, dialect_name, insert_for
+from storage.repos._sql import Db, connection_of, dialect_name, insert_for
 
 RECEIVED, HANDLED, FAILED, THROTTLED = "received", "handled", "failed", "throttled"
 
@@ -39,7 +40,10 @@ async def record_many(db: Db, rows: list[NewInbound]) -> dict[str, int]:
         }
         for r in rows
     ]
-    return {key: id_ for key, id_ in (await db.execute(_record_statement(db), params)).all()}
+    stmt = _record_statement(db)
+    return dict(
+        await (await connection_of(db)).run_sync(lambda conn: bulk.insert_returning(conn, stmt, params))
+    )
 
 
 _RECORD: dict[str, Any] = {}
@@ -122,7 +126,7 @@ async def finish_many(db: Db, rows: list[tuple[int, str | None, str | None]]) ->
         {"row": i, "reply": reply, "error": error, "status": FAILED if error else HANDLED}
         for i, reply, error in rows
     ]
-    await db.execute(_FINISH, params)
+    await (await connection_of(db)).run_sync(lambda conn: bulk.execute_many(conn, _FINISH, params))
 
 
 # The Core table, not the entity: an UPDATE over a parameter list is then a plain executemany.

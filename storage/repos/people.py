@@ -6,11 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, case, delete, func, select, update
+from sqlalchemy import bindparam, case, delete, func, literal_column, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import bulk
 from storage.models import Issue, Reporter, Supporter
-from storage.repos._sql import Db, dialect_name, insert_for
+from storage.repos._sql import Db, connection_of, dialect_name, insert_for
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,20 @@ async def touch_many(db: Db, seen: dict[str, Seen]) -> dict[str, Sender]:
         }
         for o, s in seen.items()
     ]
-    # A parameter list, not .values(list): one cached statement that SQLAlchemy renders as one
-    # multi-row INSERT (insertmanyvalues), without coercing every value of every row anew.
-    return {row.openid: Sender(*row) for row in await db.execute(stmt, params)}
+    # One multi-row INSERT … ON CONFLICT DO UPDATE … RETURNING for the whole batch (storage.bulk).
+    rows = await (await connection_of(db)).run_sync(lambda conn: bulk.insert_returning(conn, stmt, params))
+    senders = {
+        openid: Sender(id_, openid, building_id, step, None) for id_, openid, building_id, step in rows
+    }
+    # Only a sender in the middle of a dialogue has data to it: read for those alone.
+    for sender in senders.values():
+        if sender.step is not None:
+            sender.step_data = await _step_data(db, sender.id)
+    return senders
+
+
+async def _step_data(db: Db, reporter_id: int) -> dict[str, Any] | None:
+    return (await db.execute(select(_T.c.step_data).where(_T.c.id == reporter_id))).scalar()
 
 
 async def set_step(
@@ -91,13 +103,15 @@ def _touch_statement(db: Db) -> Any:
             index_elements=["openid"],
             set_={
                 "last_inbound_at": ex.last_inbound_at,
-                "subscribed": True,
+                "subscribed": true(),
                 "last_message_at": func.coalesce(ex.last_message_at, c.last_message_at),
-                "message_sends": case((ex.last_message_at.is_(None), c.message_sends), else_=0),
+                "message_sends": case(
+                    (ex.last_message_at.is_(None), c.message_sends), else_=literal_column("0")
+                ),
                 "last_event_at": func.coalesce(ex.last_event_at, c.last_event_at),
-                "event_sends": case((ex.last_event_at.is_(None), c.event_sends), else_=0),
+                "event_sends": case((ex.last_event_at.is_(None), c.event_sends), else_=literal_column("0")),
             },
-        ).returning(c.id, c.openid, c.building_id, c.step, c.step_data)
+        ).returning(c.id, c.openid, c.building_id, c.step)
     return _TOUCH[dialect]
 
 
