@@ -61,13 +61,30 @@ class _Entry(NamedTuple):
     weight: float = 0.0
 
 
+class _Word(NamedTuple):
+    """What finding one rule word means, sorted by role once when the engine is built."""
+
+    word: str
+    latin: bool  # must stand alone (ac ≠ account)
+    entries: tuple[_Entry, ...]
+    keywords: tuple[tuple[str, str, float], ...]  # (category, keyword it counts as, weight)
+    excludes: tuple[str, ...]
+    co: tuple[str, ...]
+    urgent: bool
+    calm: bool
+
+
 class RulesEngine:
     """Immutable once built; build a new one when the pack changes."""
 
     def __init__(self, pack: RulePack) -> None:
         self.pack = pack
         self._order = {cid: i for i, cid in enumerate(pack.category_ids)}
-        self._co = {cat.id: cat.co for cat in pack.categories}
+        # Each category's co-rules as sets: (every one of, at least one of, weight).
+        self._co = {
+            cat.id: tuple((frozenset(r.all), frozenset(r.any), r.weight) for r in cat.co)
+            for cat in pack.categories
+        }
         self._entries: dict[str, list[_Entry]] = defaultdict(list)
         for cat in pack.categories:
             weights = {k.word: k.weight for k in cat.keywords}
@@ -86,62 +103,63 @@ class RulesEngine:
             self._entries[word].append(_Entry(URGENT_EXCLUDE))
         self._automaton = ahocorasick.Automaton()
         for word, entries in self._entries.items():
-            self._automaton.add_word(word, (word, tuple(entries)))
+            self._automaton.add_word(word, _word(word, entries))
         if self._entries:
             self._automaton.make_automaton()
 
-    def found(self, text: str) -> list[tuple[str, tuple[_Entry, ...]]]:
-        """Rule words in normalised `text`; a Latin word must stand alone (ac ≠ account)."""
+    def _words(self, text: str) -> list[_Word]:
         if not self._entries:
             return []
-        out = []
-        for end, (word, entries) in self._automaton.iter_long(text):
-            if word.isascii() and not _stands_alone(text, end + 1 - len(word), end + 1):
-                continue
-            out.append((word, entries))
-        return out
+        return [
+            w
+            for end, w in self._automaton.iter_long(text)
+            if not w.latin or _stands_alone(text, end + 1 - len(w.word), end + 1)
+        ]
+
+    def found(self, text: str) -> list[tuple[str, tuple[_Entry, ...]]]:
+        """Rule words in normalised `text`; a Latin word must stand alone (ac ≠ account)."""
+        return [(w.word, w.entries) for w in self._words(text)]
 
     def tag(self, text: str) -> Tagging:
-        norm = normalize(text)
         matches: list[Match] = []
-        seen: set[tuple[str, str]] = set()
+        scores: dict[str, float] = {}
         excluded: dict[str, str] = {}
-        co_hits: set[tuple[str, str]] = set()
+        co_hits: dict[str, set[str]] = {}
         urgent_words: list[str] = []
         calm = False
-        for word, entries in self.found(norm):
-            for e in entries:
-                if e.role == KEYWORD and (e.category, e.keyword) not in seen:
-                    seen.add((e.category, e.keyword))
-                    matches.append(Match(e.category, word, e.keyword, e.weight))
-                elif e.role == EXCLUDE:
-                    excluded.setdefault(e.category, word)
-                elif e.role == CO_ANY:
-                    co_hits.add((e.category, word))
-                elif e.role == URGENT:
-                    urgent_words.append(word)
-                elif e.role == URGENT_EXCLUDE:
-                    calm = True
-        scores = self._score(matches, seen, co_hits, excluded)
+        for w in self._words(normalize(text)):
+            for category, keyword, weight in w.keywords:
+                if not any(m.category == category and m.keyword == keyword for m in matches):
+                    matches.append(Match(category, w.word, keyword, weight))
+                    scores[category] = scores.get(category, 0.0) + weight
+            for category in w.excludes:
+                excluded.setdefault(category, w.word)
+            for category in w.co:
+                co_hits.setdefault(category, set()).add(w.word)
+            if w.urgent:
+                urgent_words.append(w.word)
+            calm = calm or w.calm
+        if co_hits or excluded:
+            scores = self._adjust(scores, matches, co_hits, excluded)
+        scores = {cid: round(v, 3) for cid, v in scores.items() if v > 0}
         return self._decide(scores, matches, excluded, tuple(urgent_words), calm)
 
-    def _score(
+    def _adjust(
         self,
+        scores: dict[str, float],
         matches: list[Match],
-        seen: set[tuple[str, str]],
-        co_hits: set[tuple[str, str]],
+        co_hits: dict[str, set[str]],
         excluded: dict[str, str],
     ) -> dict[str, float]:
-        scores: dict[str, float] = defaultdict(float)
-        for m in matches:
-            scores[m.category] += m.weight
-        for cid in {c for c, _ in co_hits}:  # a co-rule counts only once one of its words is there
-            for rule in self._co[cid]:
-                if all((cid, w) in seen for w in rule.all) and any((cid, w) in co_hits for w in rule.any):
-                    scores[cid] += rule.weight
+        """Co-occurrence rules add their weight; an exclusion word zeroes its category."""
+        for cid, hits in co_hits.items():  # a co-rule counts only once one of its words is there
+            keywords = {m.keyword for m in matches if m.category == cid}
+            for every, one_of, weight in self._co[cid]:
+                if every <= keywords and not one_of.isdisjoint(hits):
+                    scores[cid] = scores.get(cid, 0.0) + weight
         for cid in excluded:
             scores[cid] = 0.0
-        return {cid: round(s, 3) for cid, s in scores.items() if s > 0}
+        return scores
 
     def _decide(
         self,
@@ -152,8 +170,10 @@ class RulesEngine:
         calm: bool,
     ) -> Tagging:
         threshold = self.pack.threshold
-        ranked = sorted(scores, key=lambda c: (-scores[c], self._order.get(c, 99)))
-        tags = tuple(c for c in ranked if scores[c] >= threshold)
+        ranked = (
+            sorted(scores, key=lambda c: (-scores[c], self._order.get(c, 99))) if len(scores) > 1 else scores
+        )
+        tags = tuple([c for c in ranked if scores[c] >= threshold])
         return Tagging(
             primary=tags[0] if tags else OTHER,
             tags=tags or (OTHER,),
@@ -164,6 +184,19 @@ class RulesEngine:
             excluded=excluded,
             threshold=threshold,
         )
+
+
+def _word(word: str, entries: list[_Entry]) -> _Word:
+    return _Word(
+        word,
+        word.isascii(),
+        tuple(entries),
+        tuple((e.category, e.keyword, e.weight) for e in entries if e.role == KEYWORD),
+        tuple(e.category for e in entries if e.role == EXCLUDE),
+        tuple(e.category for e in entries if e.role == CO_ANY),
+        any(e.role == URGENT for e in entries),
+        any(e.role == URGENT_EXCLUDE for e in entries),
+    )
 
 
 def _stands_alone(text: str, start: int, end: int) -> bool:
