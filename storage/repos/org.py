@@ -28,13 +28,19 @@ async def grid_by_code(session: AsyncSession, code: str) -> Grid | None:
 
 
 async def members_by_openid(session: AsyncSession, openids: list[str]) -> dict[str, Member]:
-    return {m.openid: m for m in (await session.execute(_MEMBERS, {"openids": openids})).scalars()}
+    # Every batch of messages asks; most senders are no member, which a plain read tells cheaply.
+    found = (await (await session.connection()).execute(_MEMBER_IDS, {"openids": openids})).scalars().all()
+    if not found:
+        return {}
+    return {m.openid: m for m in (await session.execute(_MEMBERS, {"ids": found})).scalars()}
 
 
-# Built once: every batch of messages asks which senders are members.
-_MEMBERS = select(Member).where(
-    Member.openid.in_(bindparam("openids", expanding=True)), Member.active.is_(True)
+# Built once, like every statement the intake runs for each batch.
+_M = Member.__table__
+_MEMBER_IDS = select(_M.c.id).where(
+    _M.c.openid.in_(bindparam("openids", expanding=True)), _M.c.active.is_(True)
 )
+_MEMBERS = select(Member).where(Member.id.in_(bindparam("ids", expanding=True)))
 
 
 async def upsert_grid(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AccessToken, Lease, Setting
-from storage.repos._sql import insert_for
+from storage.repos._sql import Db, connection_of, insert_for
 
 _NEVER = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -79,9 +79,12 @@ async def latest(session: AsyncSession, prefix: str) -> str | None:
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def setting(session: AsyncSession, key: str) -> str | None:
-    row = await session.get(Setting, key)
-    return row.value if row else None
+async def setting(db: Db, key: str) -> str | None:
+    conn = await connection_of(db)  # read every batch of messages: no ORM work for one value
+    return (await conn.execute(_SETTING, {"key": key})).scalar_one_or_none()
+
+
+_SETTING = select(Setting.__table__.c.value).where(Setting.__table__.c.key == bindparam("key"))
 
 
 async def put_setting(session: AsyncSession, key: str, value: str) -> None:
