@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -38,10 +37,10 @@ class TextMessage(Event):
     window: ClassVar[str | None] = "message"
     text: str
 
-    @functools.cached_property
+    @property
     def command_text(self) -> str:
         """The text as commands are matched: full-width digits, letters and '#' typed on phones as
-        ASCII, no surrounding space. Worked out once, however many filters ask."""
+        ASCII, no surrounding space (one translate pass: cheaper than caching it)."""
         return compatible(self.text).strip()
 
 

@@ -21,17 +21,19 @@ from sqlalchemy.dialects import sqlite
 
 from storage.models.base import UTCDateTime, sqlite_text
 
-Row = dict[str, Any]
+# A row: a dict by column name, or (for inserts) a named tuple whose fields are column names.
+Row = Any
 
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
-    """Insert `rows` (all with the same keys) into `table`."""
+    """Insert `rows` (all of one shape) into `table`."""
     if not rows:
         return
+    fields = getattr(rows[0], "_fields", None)
     if conn.dialect.name != "sqlite":
-        conn.execute(_insert(table), rows)
+        conn.execute(_insert(table), [row._asdict() for row in rows] if fields else rows)
         return
-    plan = _plan(table, tuple(rows[0]))
+    plan = _plan(table, fields or tuple(rows[0]), fields is not None)
     conn.exec_driver_sql(plan.sql, [plan.values(row) for row in rows])
 
 
@@ -68,6 +70,7 @@ class _Plan:
     sql: str
     take: Callable[[Row], tuple[Any, ...]]  # the row's values in the statement's order
     convert: tuple[tuple[int, Callable[[Any], Any]], ...]  # (position, converter) where needed
+    names: tuple[str, ...] = ()  # the statement's parameters, in order
 
     def values(self, row: Row) -> tuple[Any, ...]:
         values = self.take(row)
@@ -95,9 +98,14 @@ def _rows_sql(head: str, group: str, tail: str, n: int) -> str:
 
 
 @functools.cache
-def _plan(table: Table, columns: tuple[str, ...]) -> _Plan:
+def _plan(table: Table, columns: tuple[str, ...], positional: bool = False) -> _Plan:
+    """`positional`: rows are tuples in the order of `columns` (named tuples)."""
     _check_all_given(table, columns)
-    return _statement_plan(insert(table).values({c: bindparam(c) for c in columns}))
+    plan = _statement_plan(insert(table).values({c: bindparam(c) for c in columns}))
+    if not positional:
+        return plan
+    order = [columns.index(name) for name in plan.names]
+    return _Plan(plan.sql, operator.itemgetter(*order), plan.convert, tuple(columns[i] for i in order))
 
 
 def _check_all_given(table: Any, columns: tuple[str, ...]) -> None:
@@ -114,7 +122,7 @@ def _statement_plan(stmt: Executable) -> _Plan:
     kinds = [compiled.binds[name].type for name in order]
     if any(compiled.binds[name].value is not None for name in order):
         raise ValueError("storage.bulk: the statement binds a literal; write true() or literal_column()")
-    return _Plan(compiled.string, _taker(order), _converters(kinds))
+    return _Plan(compiled.string, _taker(order), _converters(kinds), order)
 
 
 @functools.cache
@@ -125,7 +133,7 @@ def _returning_plan(stmt: Insert, columns: tuple[str, ...]) -> _ReturningPlan:
     head, found, tail = plan.sql.partition("VALUES " + group)
     if not found or group in tail:
         raise ValueError(f"storage.bulk: cannot repeat the VALUES of {plan.sql!r}")
-    return _ReturningPlan(plan.sql, plan.take, plan.convert, head + "VALUES ", group, tail)
+    return _ReturningPlan(plan.sql, plan.take, plan.convert, plan.names, head + "VALUES ", group, tail)
 
 
 def _taker(order: tuple[str, ...]) -> Callable[[Row], tuple[Any, ...]]:

@@ -23,7 +23,8 @@ KEY = "louwu_pending"
 _ORDER = {table: i for i, table in enumerate(Base.metadata.sorted_tables)}
 
 
-Row = dict[str, Any]
+# A dict by column name, or a named tuple whose fields are column names (storage.bulk).
+Row = Any
 
 
 class LouwuSession(Session):

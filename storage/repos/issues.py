@@ -146,7 +146,7 @@ async def create(
         created_at=now,
         updated_at=now,
     )
-    pending.queue(session, ISSUES, issue._asdict())
+    pending.queue(session, ISSUES, issue)  # written as the named tuple it is (storage.bulk)
     await add_event(session, issue.id, "created", actor, "", now)
     return issue
 
