@@ -11,9 +11,12 @@ Because one task handles a process's messages in order, a user's messages never 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import datetime as dt
 import logging
+import math
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
@@ -39,6 +42,8 @@ from storage.repos.people import Seen
 logger = logging.getLogger("louwu.intake")
 
 BATCH_MAX = 64
+# How often the deadlines of waiting requests are looked at.
+WATCH_SECONDS = 0.05
 # At most this many turns of the event loop to gather a batch (each lets every ready request in).
 GATHER_TURNS = 8
 # WeChat retries a message three times within about 15 s; a row still unhandled after this is stranded.
@@ -54,7 +59,9 @@ class Delivery:
     event: Event
     raw: str
     received_at: dt.datetime
-    answered: asyncio.Future[Reply | None] = field(default_factory=lambda: _future())
+    # When the request stops waiting (time.monotonic()); then `answered` resolves to TOO_LATE.
+    deadline: float = math.inf
+    answered: asyncio.Future[Reply | None | _TooLate] = field(default_factory=lambda: _future())
     # The raw message is in the database: answering "success" from now on loses nothing.
     stored: bool = False
     # Settled: `reply` is final (None: the database failed).
@@ -67,6 +74,15 @@ class Delivery:
     first: Delivery | None = None
     # False when another process (or the sweep) had handled it first: its reply is theirs.
     handled_here: bool = False
+
+
+class _TooLate:
+    def __repr__(self) -> str:
+        return "TOO_LATE"
+
+
+# What a delivery's request hears when its deadline passes first (see Intake._watch).
+TOO_LATE = _TooLate()
 
 
 def _future() -> asyncio.Future:  # type: ignore[type-arg]
@@ -99,11 +115,13 @@ class Intake:
         self._queue: asyncio.Queue[Delivery] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         self._late: set[asyncio.Task[None]] = set()
+        self._waiting: collections.deque[Delivery] = collections.deque()
 
     def start(self, sweep_seconds: float = SWEEP_SECONDS) -> None:
         self._tasks = [
             asyncio.create_task(self._run(), name="louwu-intake"),
             asyncio.create_task(self._sweep_every(sweep_seconds), name="louwu-intake-sweep"),
+            asyncio.create_task(self._watch(), name="louwu-intake-deadlines"),
         ]
 
     async def stop(self) -> None:
@@ -114,10 +132,26 @@ class Intake:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    def submit(self, event: Event, raw: str) -> Delivery:
-        delivery = Delivery(event, raw, self._now())
+    def submit(self, event: Event, raw: str, deadline: float = math.inf) -> Delivery:
+        """Queue a message; its `answered` resolves to the reply, to None (the database failed) or,
+        once `deadline` (time.monotonic()) has passed, to TOO_LATE."""
+        delivery = Delivery(event, raw, self._now(), deadline)
         self._queue.put_nowait(delivery)
+        if deadline != math.inf:
+            self._waiting.append(delivery)
         return delivery
+
+    async def _watch(self) -> None:
+        """Tell the requests whose deadline passed: one timer for them all, not one a request."""
+        waiting = self._waiting
+        while True:
+            await asyncio.sleep(WATCH_SECONDS)
+            now = time.monotonic()
+            # Deadlines come in the order of submission: stop at the first still to come.
+            while waiting and (waiting[0].answered.done() or waiting[0].deadline <= now):
+                d = waiting.popleft()
+                if not d.answered.done():
+                    d.answered.set_result(TOO_LATE)
 
     def push_late(self, d: Delivery) -> None:
         """The sender was answered "success": send the reply as a customer-service message once ready."""
