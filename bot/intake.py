@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import contextlib
 import datetime as dt
 import logging
 import math
 import time
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from bot.delivery import TOO_LATE, Delivery, settle
 from bot.flood import FloodLimit
 from bot.rules import LiveRules
 from bot.wechat.parse import to_event, xml_fields
@@ -33,7 +32,7 @@ from handlers.replies import NO_REPLY, Reply, TextReply
 from handlers.router import UNHANDLED, Router
 from nlp.similarity import Similarity
 from storage import pending, repos
-from storage.db import make_sessionmaker
+from storage.db import connection_transaction, make_sessionmaker, transaction
 from storage.errors import DatabaseUnavailable, translated
 from storage.repos.inbound import RECEIVED
 from storage.repos.outbox import URGENT_QUEUED, NewMessage
@@ -49,44 +48,6 @@ GATHER_TURNS = 8
 # WeChat retries a message three times within about 15 s; a row still unhandled after this is stranded.
 STRANDED_AFTER = dt.timedelta(seconds=60)
 SWEEP_SECONDS = 60.0
-
-
-@dataclass(eq=False)
-class Delivery:
-    """One POST of a message. `answered` resolves once, to the reply or to None when the database
-    failed; the request waiting on it may give up first (its deadline), which cancels it."""
-
-    event: Event
-    raw: str
-    received_at: dt.datetime
-    # When the request stops waiting (time.monotonic()); then `answered` resolves to TOO_LATE.
-    deadline: float = math.inf
-    answered: asyncio.Future[Reply | None | _TooLate] = field(default_factory=lambda: _future())
-    # The raw message is in the database: answering "success" from now on loses nothing.
-    stored: bool = False
-    # Settled: `reply` is final (None: the database failed).
-    done: bool = False
-    reply: Reply | None = None
-    # The request answered "success" before the reply was ready: it goes out as a message instead.
-    late: bool = False
-    inbound_id: int | None = None
-    # Set when this delivery is a retry of another in the same batch.
-    first: Delivery | None = None
-    # False when another process (or the sweep) had handled it first: its reply is theirs.
-    handled_here: bool = False
-
-
-class _TooLate:
-    def __repr__(self) -> str:
-        return "TOO_LATE"
-
-
-# What a delivery's request hears when its deadline passes first (see Intake._watch).
-TOO_LATE = _TooLate()
-
-
-def _future() -> asyncio.Future:  # type: ignore[type-arg]
-    return asyncio.get_running_loop().create_future()
 
 
 class Intake:
@@ -180,7 +141,7 @@ class Intake:
         ]
         if not messages:
             return
-        async with translated(), self._session() as session:
+        async with translated(), transaction(self._sm) as session:
             await repos.outbox.enqueue(session, messages, self._now())
         self._on_urgent()
 
@@ -188,7 +149,7 @@ class Intake:
         """Handle the stranded rows (stored, never handled, no longer retried by WeChat) and send
         their replies as customer-service messages; returns how many rows it found."""
         now = self._now()
-        async with translated(), self._session() as session:
+        async with translated(), transaction(self._sm) as session:
             rows = await repos.inbound.stranded(session, now - STRANDED_AFTER, self._batch_max)
         todo: list[Delivery] = []
         for row in rows:
@@ -225,7 +186,7 @@ class Intake:
             except Exception:
                 logger.exception("intake batch failed")
             finally:
-                self._settle(batch)
+                self._answer_all(batch)
                 for _ in batch:
                     self._queue.task_done()
 
@@ -241,42 +202,20 @@ class Intake:
             if self._queue.qsize() == waiting:
                 return
 
-    def _settle(self, batch: list[Delivery]) -> None:
+    def _answer_all(self, batch: list[Delivery]) -> None:
         """Answer every delivery of a batch (a retry as its first delivery; None for what failed),
         and send on the replies their requests no longer wait for."""
         for d in batch:
             if d.first is not None and not d.done:
-                _finish(d, d.first.reply)
-            _finish(d, d.reply)
+                settle(d, d.first.reply)
+            settle(d, d.reply)
         late = [d for d in batch if d.late]
         if late:
             self._push_soon(late)
 
-    # SQLAlchemy's own context managers close a session or connection in a task of its own
-    # (shielded from cancellation), one more hop through the event loop for each transaction; the
-    # intake is never cancelled mid-batch (stop() lets the queue drain first), so it closes in place.
-    @contextlib.asynccontextmanager
-    async def _session(self) -> AsyncIterator[AsyncSession]:
-        """A session in one transaction, committed at the end unless an error rolls it back."""
-        session = self._sm()
-        try:
-            async with session.begin():
-                yield session
-        finally:
-            await session.close()
-
-    @contextlib.asynccontextmanager
-    async def _connection(self) -> AsyncIterator[AsyncConnection]:
-        conn = await self._engine.connect().start()
-        try:
-            async with conn.begin():
-                yield conn
-        finally:
-            await conn.close()
-
     async def _process(self, batch: list[Delivery]) -> None:
         try:
-            async with translated(), self._connection() as conn:
+            async with translated(), connection_transaction(self._engine) as conn:
                 await self._record(conn, batch)
         except DatabaseUnavailable as exc:
             logger.warning("database unavailable, %d message(s) refused: %s", len(batch), exc)
@@ -304,7 +243,7 @@ class Intake:
             logger.warning("database lost while handling %d message(s): %s", len(todo), exc)
             replies = [None] * len(todo)
         for d, reply in zip(todo, replies, strict=True):
-            _finish(d, reply)
+            settle(d, reply)
 
     async def _record(self, conn: AsyncConnection, batch: list[Delivery]) -> None:
         """Store the batch in one INSERT; retries collide on the UNIQUE dedup key."""
@@ -332,7 +271,7 @@ class Intake:
             # Stored by an earlier attempt that never finished (crash, lost database): handle now.
             d.inbound_id = row.id
             return
-        _finish(d, _stored(row.reply if row else None))
+        settle(d, _stored(row.reply if row else None))
 
     async def _limit(self, todo: list[Delivery]) -> list[Delivery]:
         """Answer the messages over their sender's limit (kept, not handled); the rest, to handle."""
@@ -344,11 +283,11 @@ class Intake:
         ]
         if not over:
             return todo
-        async with translated(), self._connection() as conn:
+        async with translated(), connection_transaction(self._engine) as conn:
             await repos.inbound.throttle(conn, [d.inbound_id for d in over if d.inbound_id], texts.TOO_FAST)
         logger.warning("%d message(s) over a sender's limit kept, not handled", len(over))
         for d in over:
-            _finish(d, TextReply(texts.TOO_FAST))
+            settle(d, TextReply(texts.TOO_FAST))
         return [d for d in todo if not d.done]
 
     async def _handle_all(self, todo: list[Delivery]) -> list[Reply | None]:
@@ -362,7 +301,7 @@ class Intake:
 
     async def _handle(self, todo: list[Delivery], isolate: bool) -> list[Reply | None]:
         ids = [d.inbound_id for d in todo if d.inbound_id is not None]
-        async with translated(), self._session() as session:
+        async with translated(), transaction(self._sm) as session:
             conn = await session.connection()  # the intake's own statements need no ORM
             mine = await repos.inbound.claim_received(conn, ids)
             # Handled meanwhile by another process (a retry sent to another server, or the sweep).
@@ -445,12 +384,3 @@ def _text_of(reply: Reply) -> str | None:
 
 def _stored(text: str | None) -> Reply:
     return TextReply(text) if text else NO_REPLY
-
-
-def _finish(d: Delivery, reply: Reply | None) -> None:
-    """Settle a delivery once: the first answer stands."""
-    if d.done:
-        return
-    d.done, d.reply = True, reply
-    if not d.answered.done():  # its request may have stopped waiting
-        d.answered.set_result(reply)

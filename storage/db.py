@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -69,3 +72,28 @@ def _configure_sqlite(engine: AsyncEngine, busy_ms: int) -> None:
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     # LouwuSession writes the rows queued in storage.pending as it writes its own new objects.
     return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=LouwuSession)
+
+
+# SQLAlchemy's own context managers close a session or connection in a task of their own (shielded
+# from cancellation): one more turn of the event loop for every transaction, which the intake pays
+# for each batch. These close in place; use them where the caller is not cancelled mid-transaction.
+@contextlib.asynccontextmanager
+async def transaction(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A session in one transaction, committed at the end unless an error rolls it back."""
+    session = sessionmaker()
+    try:
+        async with session.begin():
+            yield session
+    finally:
+        await session.close()
+
+
+@contextlib.asynccontextmanager
+async def connection_transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection in one transaction, for statements that need no ORM."""
+    conn = await engine.connect().start()
+    try:
+        async with conn.begin():
+            yield conn
+    finally:
+        await conn.close()
