@@ -10,6 +10,7 @@ very loop to finish), so the busy timeout is zero and `BEGIN` is retried with an
 from __future__ import annotations
 
 import asyncio
+import itertools
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
@@ -128,7 +129,7 @@ def creator(path: str, busy_seconds: float) -> Callable[[], Any]:
 async def _when_unlocked(statement: Callable[[], object], seconds: float) -> None:
     """Run a statement that takes the write lock, waiting asynchronously while another holds it."""
     deadline = time.monotonic() + seconds
-    for attempt in range(1_000_000):
+    for attempt in itertools.count():
         try:
             statement()
             return
