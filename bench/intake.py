@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/intake.py [--seconds 10] [--connections 64]
 
-Needs `wrk` (apt-get install wrk) and the bench extras (pip install -e '.[bench]' gunicorn).
+Needs `wrk` (apt-get install wrk) and the bench extras (pip install -e '.[bench]').
 Each server runs as one process pinned to CPU 1; wrk runs on CPU 0. Unique signed complaints.
 """
 
@@ -284,7 +284,7 @@ def main() -> None:
             finally:
                 stop(proc)
         else:
-            print("gunicorn/WeRoBot not installed: pip install -e '.[bench]' gunicorn")
+            print("gunicorn/WeRoBot not installed: pip install -e '.[bench]'")
 
         cfg, db = louwu_db(tmp)
         port = free_port()
