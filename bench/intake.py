@@ -4,6 +4,7 @@
 
 Needs `wrk` (apt-get install wrk) and the bench extras (pip install -e '.[bench]').
 Each server runs as one process pinned to CPU 1; wrk runs on CPU 0. Unique signed complaints.
+The ceiling is measured on asyncio's loop and on uvloop, which `louwu serve` runs on.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ TOKEN = "louwu-bench"
 sys.path.insert(0, str(ROOT))
 
 from bot.wechat.verify import signature  # noqa: E402
+
+BARE_UVLOOP = "bare aiohttp on uvloop"
 
 
 @dataclass
@@ -256,12 +259,14 @@ def main() -> None:
     runs: list[Run] = []
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        port = free_port()
-        proc = serve([sys.executable, "bench/servers/bare.py", str(port)], port)
-        try:
-            runs.append(_named(wrk(port, args.seconds, args.connections, 1), "bare aiohttp (ceiling)"))
-        finally:
-            stop(proc)
+        # The ceiling on asyncio's loop, and on uvloop, which `louwu serve` runs on.
+        for run_id, flags, name in ((1, [], "bare aiohttp (ceiling)"), (5, ["--uvloop"], BARE_UVLOOP)):
+            port = free_port()
+            proc = serve([sys.executable, "bench/servers/bare.py", *flags, str(port)], port)
+            try:
+                runs.append(_named(wrk(port, args.seconds, args.connections, run_id), name))
+            finally:
+                stop(proc)
 
         port = free_port()
         gunicorn = BIN / "gunicorn"
@@ -311,6 +316,8 @@ def main() -> None:
     )
     answered = peak.requests - peak.errors + int(rate * args.seconds) - fails
     print(f"louwu stored {inbound} inbound messages and {issues} issues for {answered} answered requests")
+    same_loop = next(r for r in runs if r.name == BARE_UVLOOP)
+    print(f"louwu / bare aiohttp on the same loop (uvloop): {peak.rps / same_loop.rps:.2f}×")
     werobot = next((r for r in runs if r.name.startswith("WeRoBot")), None)
     if werobot:
         print(f"louwu / WeRoBot echo: {peak.rps / werobot.rps:.2f}×")

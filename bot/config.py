@@ -35,6 +35,8 @@ class ServerConfig:
     read_timeout: float = 10.0
     # Messages a minute from one user beyond which they are stored but not handled (a flood).
     messages_per_user_per_minute: int = 20
+    # uvloop (where installed) answers the same requests with 10–20% less CPU than asyncio's own loop.
+    uvloop: bool = True
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,9 @@
-"""The ceiling: an aiohttp handler that answers every POST /wechat with a fixed passive reply."""
+"""The ceiling: an aiohttp handler that answers every POST /wechat with a fixed passive reply.
 
+python bench/servers/bare.py [--uvloop] PORT
+"""
+
+import asyncio
 import sys
 
 from aiohttp import web
@@ -20,4 +24,10 @@ app = web.Application()
 app.router.add_post("/wechat", handle)
 
 if __name__ == "__main__":
-    web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
+    if "--uvloop" in sys.argv:
+        import uvloop
+
+        loop = uvloop.new_event_loop()
+    else:
+        loop = asyncio.new_event_loop()
+    web.run_app(app, loop=loop, host="127.0.0.1", port=int(sys.argv[-1]), print=None, access_log=None)

@@ -55,6 +55,19 @@ def run(coro_fn: Callable[..., Awaitable[T]]) -> Callable[..., T]:
     return wrapper
 
 
+def new_event_loop(config: Config) -> asyncio.AbstractEventLoop:
+    """The loop `serve` and `worker` run on: uvloop unless [server] uvloop is false or uvloop is not
+    installed (it has no Windows build)."""
+    if config.server.uvloop:
+        try:
+            import uvloop
+        except ImportError:
+            pass
+        else:
+            return uvloop.new_event_loop()
+    return asyncio.new_event_loop()
+
+
 @contextmanager
 def database_errors() -> Iterator[None]:
     """A database that is down or unreachable becomes one line saying which key to check."""

@@ -12,7 +12,7 @@ import click
 from aiohttp import web
 
 from bot.app import create_app, freeze_startup_objects
-from bot.cli.common import Fail, database_errors, get_config
+from bot.cli.common import Fail, database_errors, get_config, new_event_loop
 from bot.config import Config
 from bot.logs import setup_logging
 from handlers import workdays
@@ -40,13 +40,15 @@ def run_server(config: Config, port: int | None = None, reuse_port: bool = False
         config = dataclasses.replace(config, server=dataclasses.replace(config.server, port=port))
     setup_logging(config)
     check_schema(config)
-    describe_mode(config)
+    loop = new_event_loop(config)
+    describe_mode(config, loop)
     host, port = config.server.host, config.server.port
     app = create_app(config)
     app.on_startup.append(freeze_startup_objects)  # after every cleanup context has started
     try:
         web.run_app(
             app,
+            loop=loop,
             host=host,
             port=port,
             print=None,
@@ -86,9 +88,9 @@ def check_schema(config: Config) -> None:
         logger.warning("%s (louwu holidays import FILE, or 回复与节假日 in the admin web)", warning)
 
 
-def describe_mode(config: Config) -> None:
+def describe_mode(config: Config, loop: asyncio.AbstractEventLoop) -> None:
     mode = "safe mode (AES)" if config.wechat.safe_mode else "plaintext mode"
-    logger.info("callback in %s", mode)
+    logger.info("callback in %s, on %s's event loop", mode, type(loop).__module__.partition(".")[0])
     describe_outbound(config)
     logger.info(
         "listening on http://%s:%s/wechat (config: %s)",

@@ -11,7 +11,7 @@ import signal
 import click
 
 from bot.app import outbound
-from bot.cli.common import Fail, database_errors, get_config
+from bot.cli.common import Fail, database_errors, get_config, new_event_loop
 from bot.cli.serve import check_schema, describe_outbound
 from bot.clock import Clock
 from bot.config import Config
@@ -31,8 +31,8 @@ def worker() -> None:
     setup_logging(config)
     check_schema(config)
     describe_outbound(config)
-    with database_errors():
-        asyncio.run(work(config))
+    with database_errors(), asyncio.Runner(loop_factory=lambda: new_event_loop(config)) as runner:
+        runner.run(work(config))
 
 
 async def work(config: Config) -> None:

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.cli.common import main_group
+from bot.cli.common import main_group, new_event_loop
 from bot.clock import FrozenClock
-from bot.config import load_config
+from bot.config import config_from_dict, load_config
 from storage import repos
 from storage.db import make_engine, make_sessionmaker
 
@@ -100,6 +100,18 @@ def test_serve_refuses_an_old_schema(cfg):
     result = louwu(cfg, "serve")
     assert result.exit_code == 1
     assert "louwu db upgrade" in result.output
+
+
+def test_serve_and_worker_run_on_uvloop():
+    loop = new_event_loop(config_from_dict({}, "defaults"))
+    loop.close()
+    assert type(loop).__module__.startswith("uvloop")
+
+
+def test_uvloop_can_be_turned_off():
+    loop = new_event_loop(config_from_dict({"server": {"uvloop": False}}, "test"))
+    loop.close()
+    assert type(loop).__module__.startswith("asyncio")
 
 
 def test_database_down_is_one_line(tmp_path):

@@ -89,6 +89,7 @@ async def test_a_killed_server_loses_no_answered_message_and_files_retries_once(
     cfg, port = config(tmp_path, db_url), free_port()
     server = Louwu.start(cfg, "serve", "--port", str(port))
     wait_for("serve", lambda: server.listening(port))
+    assert "on uvloop's event loop" in server.log.read_text()
     replies = await burst(port, server)
     answered = {i for i, r in replies.items() if r}
     assert KILL_AFTER <= len(answered) < BURST, "the burst ended before the kill"
