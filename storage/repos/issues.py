@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -111,9 +112,12 @@ async def next_number(session: AsyncSession) -> int:
         return (await session.execute(_NEXTVAL)).scalar_one()
     tx = session.sync_session.get_transaction()
     owner, number = session.info.get("next_issue_number", (None, 0))
-    if owner is not tx:  # a new transaction: another writer may have filed issues meanwhile
+    # A new transaction: another writer may have filed issues meanwhile.
+    if owner is None or owner() is not tx:
         number = (await session.execute(_LARGEST)).scalar_one() + 1
-    session.info["next_issue_number"] = (tx, number + 1)
+    # A weak reference: a strong one would tie the session and its transaction in a cycle, left for
+    # the garbage collector to find at every batch.
+    session.info["next_issue_number"] = (weakref.ref(tx), number + 1)
     return number
 
 
