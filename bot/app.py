@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -11,11 +10,10 @@ from contextlib import asynccontextmanager
 
 import aiohttp
 from aiohttp import web
-from aiohttp.typedefs import Handler
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import admin, headers
+from bot import admin
 from bot.api import open311
 from bot.api import v1 as api_v1
 from bot.clock import Clock, OffsetClock
@@ -32,7 +30,6 @@ from bot.keys import (
     INTAKE,
     INTAKE_ENGINE,
     JOBS,
-    PAGE_MIDDLEWARES,
     REPLAYS,
     ROUTER,
     SAFE_MODE,
@@ -43,7 +40,6 @@ from bot.outbox import Dispatcher
 from bot.rules import LiveRules
 from bot.scheduler import Scheduler
 from bot.simulator import routes as simulator
-from bot.text_guard import refuse_nul
 from bot.wechat import callback
 from bot.wechat.api import WeChatAPI
 from bot.wechat.replay import ReplayGuard
@@ -74,9 +70,6 @@ def create_app(config: Config, clock: Clock | None = None, router: Router | None
         app[SAFE_MODE] = SafeMode(wx.encoding_aes_key, wx.app_id)
         app[ENCRYPTER] = ReplyEncrypter(wx.token, wx.encoding_aes_key, wx.app_id)
     app.cleanup_ctx.append(_database)
-    app[PAGE_MIDDLEWARES] = [refuse_nul]
-    app.middlewares.append(_pages_only)
-    headers.setup(app)
     admin.setup(app)
     api_v1.setup(app)
     if config.open311.enabled:
@@ -88,17 +81,6 @@ def create_app(config: Config, clock: Clock | None = None, router: Router | None
     callback.setup(app)
     app.router.add_get("/healthz", healthz)
     return app
-
-
-@web.middleware
-async def _pages_only(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """The pages' middlewares in one: the callback, which needs none of them, goes straight to its
-    view (at thousands of messages a second each layer costs more than its check)."""
-    if request.path == callback.PATH:
-        return await handler(request)
-    for middleware in reversed(request.app[PAGE_MIDDLEWARES]):
-        handler = functools.partial(middleware, handler=handler)
-    return await handler(request)
 
 
 async def freeze_startup_objects(app: web.Application) -> None:

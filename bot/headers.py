@@ -1,4 +1,4 @@
-"""Security headers on every page people open (admin web, API, simulator); the callback needs none."""
+"""Security headers on every page people open (admin web, API, simulator; see bot.pages)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from aiohttp import web
 
 from bot.keys import CONFIG
 
-PAGES = ("/admin", "/api", "/simulator")
 # Inline style attributes colour the charts; scripts come only from louwu's own static files.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -21,12 +20,10 @@ FIXED = {
 
 
 async def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
-    if not request.path.startswith(PAGES):
-        return
     response.headers.update(FIXED)
     if not request.path.startswith(("/admin/static/", "/simulator/static/")):
         response.headers.setdefault("Cache-Control", "no-store")  # pages show people's complaints
-    if request.app[CONFIG].admin.secure_cookies:  # served over HTTPS: browsers should stay on it
+    if request.config_dict[CONFIG].admin.secure_cookies:  # served over HTTPS: browsers should stay on it
         response.headers["Strict-Transport-Security"] = "max-age=31536000"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from aiohttp import web
-from aiohttp.typedefs import Middleware
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -32,6 +31,4 @@ SCHEDULER = web.AppKey("scheduler", Scheduler)
 SAFE_MODE = web.AppKey("safe_mode", SafeMode)
 ENCRYPTER = web.AppKey("encrypter", ReplyEncrypter)
 ROUTER = web.AppKey("router", Router)
-# Middlewares of the pages (admin web, API, simulator), in order; the callback skips them all.
-PAGE_MIDDLEWARES = web.AppKey("page_middlewares", list[Middleware])
 REPLAYS = web.AppKey("replays", ReplayGuard)

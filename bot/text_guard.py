@@ -15,7 +15,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 @web.middleware
 async def refuse_nul(request: web.Request, handler: Handler) -> web.StreamResponse:
-    # Not on /wechat (bot.app keeps it off): the callback reads its own body under a time limit,
+    # Only on the page areas (bot.pages), not on /wechat: the callback reads its own body under a time limit,
     # and its XML parser refuses NUL itself.
     if await _has_nul(request):
         if request.path.startswith("/api/"):

@@ -8,8 +8,9 @@ from typing import Any
 import jinja2
 from aiohttp import web
 
+from bot import pages
 from bot.admin import auth
-from bot.keys import PAGE_MIDDLEWARES, SESSIONMAKER
+from bot.keys import SESSIONMAKER
 from bot.rules import LiveRules
 from handlers.texts import LOCAL_TZ
 from handlers.workdays import say_date
@@ -39,11 +40,12 @@ def setup(app: web.Application) -> None:
     app[PAGES] = env
     app[issues.RULES] = LiveRules()
     app[COOKIES] = auth.CookieKey()
-    app[PAGE_MIDDLEWARES].append(guard)
-    app.router.add_get("/admin", home)
-    app.router.add_static("/admin/static", HERE / "static")
+    area = pages.area(guard)
+    area.router.add_get("", home)
+    area.router.add_static("/static", HERE / "static")
     for module in (users, issues, rules, org, dashboard, replies):
-        module.routes(app.router)
+        module.routes(area.router)
+    app.add_subapp("/admin", area)
 
 
 async def home(request: web.Request) -> web.StreamResponse:
@@ -57,12 +59,10 @@ def _local(when: Any) -> str:
 @web.middleware
 async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
     """Every /admin page needs a signed-in user; every form needs its CSRF token."""
-    if not request.path.startswith("/admin"):
-        return await handler(request)
     if request.path.startswith("/admin/static/"):
         return await handler(request)
     try:
-        cookies = await request.app[COOKIES].cookies(request.app)
+        cookies = await request.config_dict[COOKIES].cookies(request.config_dict)
         session = cookies.read(request)
         user = await _user(request, session)
     except Exception as exc:
@@ -92,7 +92,7 @@ async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
 async def _user(request: web.Request, session: auth.Session | None) -> User | None:
     if session is None or session.user_id is None:
         return None
-    async with request.app[SESSIONMAKER]() as db:
+    async with request.config_dict[SESSIONMAKER]() as db:
         user = await repos.users.get(db, session.user_id)
     if user is None or not user.active or user.session_epoch != session.epoch:
         return None
@@ -106,7 +106,7 @@ def admin_only(request: web.Request, what: str) -> None:
 
 async def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
     html = (
-        await request.app[PAGES]
+        await request.config_dict[PAGES]
         .get_template(template)
         .render_async(user=request.get(USER), csrf=request[SESSION].csrf, path=request.path, **context)
     )

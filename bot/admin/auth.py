@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ChainMapProxy, web
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -106,7 +106,7 @@ class CookieKey:
     def __init__(self) -> None:
         self._cookies: Cookies | None = None
 
-    async def cookies(self, app: web.Application) -> Cookies:
+    async def cookies(self, app: ChainMapProxy) -> Cookies:
         if self._cookies is None:
             async with app[SESSIONMAKER].begin() as db:  # one key for every process: the first one's
                 await repos.shared.put_setting(db, KEY_SETTING, secrets.token_urlsafe(32))

@@ -28,7 +28,7 @@ async def api_user(request: web.Request) -> User:
             text="send Authorization: Bearer <token> (make one with louwu users token NAME)",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    async with request.app[SESSIONMAKER]() as db:
+    async with request.config_dict[SESSIONMAKER]() as db:
         found = await repos.users.by_token(db, api_token_hash(token.strip()))
     if found is None:
         raise web.HTTPUnauthorized(text="unknown or revoked token", headers={"WWW-Authenticate": "Bearer"})

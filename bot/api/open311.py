@@ -10,6 +10,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import pages
 from bot.admin.views.issues import RULES, categories
 from bot.keys import SESSIONMAKER
 from handlers.texts import LOCAL_TZ
@@ -23,9 +24,11 @@ MAX_PAGE_SIZE = 1000  # GeoReport's own cap on one answer
 
 
 def setup(app: web.Application) -> None:
-    app.router.add_get(f"{PREFIX}/services.json", services)
-    app.router.add_get(f"{PREFIX}/requests.json", requests)
-    app.router.add_get(PREFIX + r"/requests/{id:\d+}.json", one_request)
+    area = pages.area(secure_headers=False)  # read by other programs, not shown in a browser
+    area.router.add_get("/services.json", services)
+    area.router.add_get("/requests.json", requests)
+    area.router.add_get(r"/requests/{id:\d+}.json", one_request)
+    app.add_subapp(PREFIX, area)
 
 
 def errors(status: int, description: str) -> web.Response:
@@ -34,8 +37,8 @@ def errors(status: int, description: str) -> web.Response:
 
 
 async def services(request: web.Request) -> web.Response:
-    async with request.app[SESSIONMAKER]() as db:
-        pack = (await request.app[RULES].engine(db)).pack
+    async with request.config_dict[SESSIONMAKER]() as db:
+        pack = (await request.config_dict[RULES].engine(db)).pack
     return web.json_response(
         [
             {
@@ -57,7 +60,7 @@ async def requests(request: web.Request) -> web.Response:
         f = _filter(request.query)
     except ValueError as exc:
         return errors(400, str(exc))
-    async with request.app[SESSIONMAKER]() as db:
+    async with request.config_dict[SESSIONMAKER]() as db:
         names = await categories(request, db)
         found = await repos.issues.public_page(db, f)
         return web.json_response([await _as_request(db, i, b, names) for i, b in found])
@@ -65,7 +68,7 @@ async def requests(request: web.Request) -> web.Response:
 
 async def one_request(request: web.Request) -> web.Response:
     number = int(request.match_info["id"])
-    async with request.app[SESSIONMAKER]() as db:
+    async with request.config_dict[SESSIONMAKER]() as db:
         issue = await repos.issues.get(db, number) if number < 2**62 else None
         if issue is None:
             return errors(404, f"no service request {number}")

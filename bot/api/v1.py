@@ -10,11 +10,12 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiMapping
 
+from bot import pages
 from bot.admin.scope import scope_of
 from bot.admin.views.issues import MAX_PAGE, RULES, board_query
 from bot.api.auth import api_user, shown
 from bot.api.openapi import document
-from bot.keys import CLOCK, PAGE_MIDDLEWARES, SCHEDULER, SESSIONMAKER
+from bot.keys import CLOCK, SCHEDULER, SESSIONMAKER
 from handlers import issue_actions, lifecycle, workdays
 from nlp.explain import explain
 from storage import repos
@@ -27,15 +28,16 @@ MAX_ID = 2**62  # the largest id every backend stores
 
 
 def setup(app: web.Application) -> None:
-    app[PAGE_MIDDLEWARES].append(json_errors)
-    r = app.router
-    r.add_get("/api/v1/openapi.json", openapi)
-    r.add_get("/api/v1/issues", list_issues)
-    r.add_get(r"/api/v1/issues/{number:\d+}", get_issue)
-    r.add_post(r"/api/v1/issues/{number:\d+}/actions", act)
-    r.add_get("/api/v1/rules", rules)
-    r.add_post("/api/v1/rules/try", try_rules)
-    r.add_get("/api/v1/buildings", buildings)
+    area = pages.area(json_errors)
+    r = area.router
+    r.add_get("/v1/openapi.json", openapi)
+    r.add_get("/v1/issues", list_issues)
+    r.add_get(r"/v1/issues/{number:\d+}", get_issue)
+    r.add_post(r"/v1/issues/{number:\d+}/actions", act)
+    r.add_get("/v1/rules", rules)
+    r.add_post("/v1/rules/try", try_rules)
+    r.add_get("/v1/buildings", buildings)
+    app.add_subapp("/api", area)
 
 
 def problem(status: int, error: str) -> web.Response:
@@ -45,8 +47,6 @@ def problem(status: int, error: str) -> web.Response:
 @web.middleware
 async def json_errors(request: web.Request, handler: Any) -> web.StreamResponse:
     """Under /api/ every error is JSON, including aiohttp's own 404 and 405."""
-    if not request.path.startswith("/api/"):
-        return await handler(request)
     try:
         return await handler(request)
     except web.HTTPException as exc:
@@ -97,7 +97,7 @@ def _row(request: web.Request, r: IssueRow) -> dict[str, Any]:
 async def list_issues(request: web.Request) -> web.Response:
     user = await api_user(request)
     checked_query(request.query)
-    async with request.app[SESSIONMAKER]() as db:
+    async with request.config_dict[SESSIONMAKER]() as db:
         where = await scope_of(db, user)
         page = await repos.board.board(db, board_query(request.query, where.buildings))
     items = [_row(request, r) for r in page.rows]
@@ -117,7 +117,7 @@ async def _issue(request: web.Request, db: Any) -> Issue:
 
 
 async def get_issue(request: web.Request) -> web.Response:
-    async with request.app[SESSIONMAKER]() as db:
+    async with request.config_dict[SESSIONMAKER]() as db:
         issue = await _issue(request, db)
         building = await repos.org.building(db, issue.building_id) if issue.building_id else None
         events = await repos.issues.timeline(db, issue.id)
@@ -166,7 +166,7 @@ async def _json(request: web.Request) -> dict[str, Any]:
 
 
 async def act(request: web.Request) -> web.Response:
-    app = request.app
+    app = request.config_dict
     user = await api_user(request)
     body = await _json(request)
     action, note = body.get("action"), body.get("note", "")
@@ -189,8 +189,8 @@ async def act(request: web.Request) -> web.Response:
 
 async def rules(request: web.Request) -> web.Response:
     await api_user(request)
-    async with request.app[SESSIONMAKER]() as db:
-        pack = (await request.app[RULES].engine(db)).pack
+    async with request.config_dict[SESSIONMAKER]() as db:
+        pack = (await request.config_dict[RULES].engine(db)).pack
     return web.json_response(
         {
             "name": pack.name,
@@ -215,15 +215,15 @@ async def try_rules(request: web.Request) -> web.Response:
     text = (await _json(request)).get("text")
     if not isinstance(text, str) or not 0 < len(text) <= MAX_TEXT:
         return problem(400, f"text: a string of 1–{MAX_TEXT} characters")
-    async with request.app[SESSIONMAKER]() as db:
-        engine = await request.app[RULES].engine(db)
+    async with request.config_dict[SESSIONMAKER]() as db:
+        engine = await request.config_dict[RULES].engine(db)
     explained = await asyncio.to_thread(explain, engine.pack, text, engine)
     return web.json_response(explained.as_dict())
 
 
 async def buildings(request: web.Request) -> web.Response:
     user = await api_user(request)
-    async with request.app[SESSIONMAKER]() as db:
+    async with request.config_dict[SESSIONMAKER]() as db:
         where = await scope_of(db, user)
         rows = [b for b in await repos.org.buildings(db) if where.allows(b.id)]
     return web.json_response(

@@ -16,6 +16,7 @@ import aiohttp
 import jinja2
 from aiohttp import web
 
+from bot import pages
 from bot.clock import Clock
 from bot.keys import API, CLOCK, CONFIG, SCHEDULER, SESSIONMAKER
 from bot.qrcodes import UnknownBuilding, building_qr_url, png
@@ -48,12 +49,14 @@ def setup(app: web.Application) -> None:
     )
     app.cleanup_ctx.append(_fake_api)
     app.on_shutdown.append(_close_streams)
-    app.router.add_get("/simulator", page)
-    app.router.add_get("/simulator/events", events)
-    app.router.add_post("/simulator/act", act)
-    app.router.add_post("/simulator/clock", advance_clock)
-    app.router.add_get("/simulator/qr/{code}.png", qr_image)
-    app.router.add_static("/simulator/static", HERE / "static")
+    area = pages.area()
+    area.router.add_get("", page)
+    area.router.add_get("/events", events)
+    area.router.add_post("/act", act)
+    area.router.add_post("/clock", advance_clock)
+    area.router.add_get("/qr/{code}.png", qr_image)
+    area.router.add_static("/static", HERE / "static")
+    app.add_subapp("/simulator", area)
 
 
 async def _fake_api(app: web.Application) -> AsyncIterator[None]:
@@ -92,7 +95,7 @@ async def _close_streams(app: web.Application) -> None:
 
 
 async def page(request: web.Request) -> web.Response:
-    app = request.app
+    app = request.config_dict
     async with app[SESSIONMAKER]() as session:
         cast = await people(session)
         buildings = await repos.org.buildings(session)
@@ -115,7 +118,7 @@ async def page(request: web.Request) -> web.Response:
 
 async def events(request: web.Request) -> web.StreamResponse:
     """Server-sent events: every bubble after the browser's Last-Event-ID, then each new one live."""
-    log = request.app[LOG]
+    log = request.config_dict[LOG]
     try:
         last = int(request.headers.get("Last-Event-ID") or request.query.get("after") or 0)
     except ValueError:
@@ -168,17 +171,17 @@ async def act(request: web.Request) -> web.Response:
         return _bad(f"text: 1–{MAX_TEXT} characters")
     callback = str(request.url.origin().with_path("/wechat"))
     try:
-        await request.app[PHONE].act(callback, openid, Action(kind, value))
+        await request.config_dict[PHONE].act(callback, openid, Action(kind, value))
     except CallbackFailed as exc:
         return _bad(str(exc), 502)
-    if SCHEDULER in request.app:  # pushes show at once rather than at the next tick
-        request.app[SCHEDULER].wake_dispatch()
+    if SCHEDULER in request.config_dict:  # pushes show at once rather than at the next tick
+        request.config_dict[SCHEDULER].wake_dispatch()
     return web.json_response({"ok": True})
 
 
 async def advance_clock(request: web.Request) -> web.Response:
     """Move the simulated clock forward and run what falls due: deadline checks, digests, sends."""
-    app = request.app
+    app = request.config_dict
     clock: Clock = app[CLOCK]
     try:
         hours = float((await request.json()).get("hours", 0))
@@ -196,7 +199,7 @@ async def advance_clock(request: web.Request) -> web.Response:
 
 
 async def qr_image(request: web.Request) -> web.Response:
-    app = request.app
+    app = request.config_dict
     try:
         url = await building_qr_url(app[SESSIONMAKER], app[API], request.match_info["code"])
     except UnknownBuilding:

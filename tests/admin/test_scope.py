@@ -26,6 +26,9 @@ def get_urls(app: web.Application, number: int) -> list[str]:
     urls = []
     for resource in app.router.resources():
         info = resource.get_info()
+        if "app" in info:  # a page area's sub-application: its routes carry its prefix
+            urls += get_urls(info["app"], number)
+            continue
         path = info.get("path") or info.get("formatter")
         if path is None or not any(route.method == "GET" for route in resource):
             continue  # static files

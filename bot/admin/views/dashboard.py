@@ -25,7 +25,7 @@ RATING_COLORS = ("#07c160", "#e3a008", "#e02424")
 
 
 def routes(router: web.UrlDispatcher) -> None:
-    router.add_get("/admin/dashboard", page)
+    router.add_get("/dashboard", page)
 
 
 def week_of(when: dt.datetime) -> dt.date:
@@ -34,17 +34,17 @@ def week_of(when: dt.datetime) -> dt.date:
 
 
 async def page(request: web.Request) -> web.Response:
-    now = request.app[CLOCK].now()
+    now = request.config_dict[CLOCK].now()
     weeks = [week_of(now) - dt.timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
     since = dt.datetime.combine(weeks[0], dt.time(), LOCAL_TZ)
-    async with request.app[SESSIONMAKER]() as db:
+    async with request.config_dict[SESSIONMAKER]() as db:
         where = await scope_of(db, request[USER])
         facts = await repos.stats.facts(db, since, where.buildings)
         names = await categories(request, db)
         top = await repos.board.board(
             db, BoardQuery(status="open", sort="supporters", size=5, within=where.buildings)
         )
-        cfg = request.app[CONFIG].spikes
+        cfg = request.config_dict[CONFIG].spikes
         window = dt.timedelta(hours=cfg.window_hours)
         buildings = {b.id: b for b in await repos.org.buildings(db)}
         found = spikes.find_spikes(

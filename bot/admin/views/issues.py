@@ -24,10 +24,10 @@ MAX_PAGE = 100_000  # beyond any real board; keeps OFFSET within the database's 
 
 
 def routes(router: web.UrlDispatcher) -> None:
-    router.add_get("/admin/issues", board)
-    router.add_post("/admin/issues/new", file_for)
-    router.add_get(r"/admin/issues/{number:\d+}", issue_page)
-    router.add_post(r"/admin/issues/{number:\d+}", act)
+    router.add_get("/issues", board)
+    router.add_post("/issues/new", file_for)
+    router.add_get(r"/issues/{number:\d+}", issue_page)
+    router.add_post(r"/issues/{number:\d+}", act)
 
 
 def board_query(params: MultiMapping[str], within: Any) -> BoardQuery:
@@ -56,12 +56,12 @@ def board_query(params: MultiMapping[str], within: Any) -> BoardQuery:
 
 
 async def categories(request: web.Request, db: AsyncSession) -> dict[str, str]:
-    engine = await request.app[RULES].engine(db)
+    engine = await request.config_dict[RULES].engine(db)
     return {c.id: c.name for c in engine.pack.categories}
 
 
 async def board(request: web.Request) -> web.Response:
-    async with request.app[SESSIONMAKER]() as db:
+    async with request.config_dict[SESSIONMAKER]() as db:
         where = await scope_of(db, request[USER])
         q = board_query(request.query, where.buildings)
         page = await repos.board.board(db, q)
@@ -89,7 +89,7 @@ async def _issue(request: web.Request, db: AsyncSession) -> Issue:
 
 
 async def issue_page(request: web.Request) -> web.Response:
-    async with request.app[SESSIONMAKER]() as db:
+    async with request.config_dict[SESSIONMAKER]() as db:
         issue = await _issue(request, db)
         building = await repos.org.building(db, issue.building_id) if issue.building_id else None
         events = await repos.issues.timeline(db, issue.id)
@@ -125,7 +125,7 @@ async def act(request: web.Request) -> web.StreamResponse:
     action, note = str(form.get("action", "")), str(form.get("note", "")).strip()[:500]
     if action not in ACTIONS:
         raise web.HTTPBadRequest(text=f"未知操作 {action!r}；可用：{', '.join(ACTIONS)}")
-    app, user = request.app, request[USER]
+    app, user = request.config_dict, request[USER]
     actor, now = f"{user.name}（管理后台）", app[CLOCK].now()
     number = int(request.match_info["number"])
     try:
@@ -144,7 +144,7 @@ async def file_for(request: web.Request) -> web.StreamResponse:
     """代报 on the web: what someone told a member in person, filed in one of the user's buildings."""
     form = await request.post()
     text = str(form.get("text", "")).strip()[:500]
-    app, user = request.app, request[USER]
+    app, user = request.config_dict, request[USER]
     try:
         building_id = int(str(form.get("building", "")))
     except ValueError:

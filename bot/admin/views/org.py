@@ -17,14 +17,14 @@ from storage.models import GRID_LEVELS, MEMBER_ROLES, Grid
 
 
 def routes(router: web.UrlDispatcher) -> None:
-    router.add_get("/admin/org", page)
-    router.add_post("/admin/org/grids", save_grid)
-    router.add_post(r"/admin/org/grids/{id:\d+}/remove", remove_grid)
-    router.add_post("/admin/org/buildings", save_building)
-    router.add_post("/admin/org/members", save_member)
-    router.add_post(r"/admin/org/members/{id:\d+}/disable", disable_member)
-    router.add_post("/admin/org/buildings/{code}/disable", disable_building)
-    router.add_get("/admin/org/qr/{code}.png", qr_image)
+    router.add_get("/org", page)
+    router.add_post("/org/grids", save_grid)
+    router.add_post(r"/org/grids/{id:\d+}/remove", remove_grid)
+    router.add_post("/org/buildings", save_building)
+    router.add_post("/org/members", save_member)
+    router.add_post(r"/org/members/{id:\d+}/disable", disable_member)
+    router.add_post("/org/buildings/{code}/disable", disable_building)
+    router.add_get("/org/qr/{code}.png", qr_image)
 
 
 def _admin_only(request: web.Request) -> None:
@@ -42,7 +42,7 @@ def _words(form: MultiMapping[str | object], key: str) -> list[str]:
 
 async def page(request: web.Request) -> web.Response:
     _admin_only(request)
-    async with request.app[SESSIONMAKER]() as db:
+    async with request.config_dict[SESSIONMAKER]() as db:
         grids = await repos.org.grids(db)
         buildings = await repos.org.all_buildings(db)
         members = await repos.org.all_members(db)
@@ -67,7 +67,7 @@ async def save_grid(request: web.Request) -> web.StreamResponse:
     parent = str(form.get("parent", ""))
     if not code or not name or level not in GRID_LEVELS:
         raise _back(error="网格要有代码、名称和层级。")
-    async with request.app[SESSIONMAKER].begin() as db:
+    async with request.config_dict[SESSIONMAKER].begin() as db:
         await repos.org.upsert_grid(db, code, name, level, int(parent) if parent.isdigit() else None)
     raise _back(done=f"已保存网格「{name}」。")
 
@@ -75,7 +75,7 @@ async def save_grid(request: web.Request) -> web.StreamResponse:
 async def remove_grid(request: web.Request) -> web.StreamResponse:
     """A grid has no state of its own: once nothing hangs under it, disabling it removes it."""
     _admin_only(request)
-    async with request.app[SESSIONMAKER].begin() as db:
+    async with request.config_dict[SESSIONMAKER].begin() as db:
         grid = await db.get(Grid, int(request.match_info["id"]))
         if grid is None:
             raise web.HTTPNotFound(text="没有这个网格。")
@@ -92,7 +92,7 @@ async def save_building(request: web.Request) -> web.StreamResponse:
     grid = str(form.get("grid", ""))
     if not code or not name:
         raise _back(error="楼宇要有代码和名称。")
-    async with request.app[SESSIONMAKER].begin() as db:
+    async with request.config_dict[SESSIONMAKER].begin() as db:
         b, _ = await repos.org.upsert_building(
             db, code, name, _words(form, "aliases"), int(grid) if grid.isdigit() else None,
             str(form.get("duty_phone", "")).strip() or None,
@@ -113,7 +113,7 @@ async def save_member(request: web.Request) -> web.StreamResponse:
     grid_id = int(ident) if kind == "g" and ident.isdigit() else None
     if building_id is None and grid_id is None:
         raise _back(error="请选择成员所属的楼宇或网格。")
-    async with request.app[SESSIONMAKER].begin() as db:
+    async with request.config_dict[SESSIONMAKER].begin() as db:
         m, _ = await repos.org.upsert_member(
             db, openid, name, role, building_id, grid_id, _words(form, "categories")
         )
@@ -123,7 +123,7 @@ async def save_member(request: web.Request) -> web.StreamResponse:
 
 async def disable_member(request: web.Request) -> web.StreamResponse:
     _admin_only(request)
-    async with request.app[SESSIONMAKER].begin() as db:
+    async with request.config_dict[SESSIONMAKER].begin() as db:
         m = await repos.org.member(db, int(request.match_info["id"]))
         if m is None:
             raise web.HTTPNotFound(text="没有这个成员。")
@@ -133,7 +133,7 @@ async def disable_member(request: web.Request) -> web.StreamResponse:
 
 async def disable_building(request: web.Request) -> web.StreamResponse:
     _admin_only(request)
-    async with request.app[SESSIONMAKER].begin() as db:
+    async with request.config_dict[SESSIONMAKER].begin() as db:
         b = await repos.org.building_by_code(db, request.match_info["code"])
         if b is None:
             raise web.HTTPNotFound(text="没有这栋楼宇。")
@@ -142,7 +142,7 @@ async def disable_building(request: web.Request) -> web.StreamResponse:
 
 
 async def qr_image(request: web.Request) -> web.Response:
-    async with request.app[SESSIONMAKER]() as db:
+    async with request.config_dict[SESSIONMAKER]() as db:
         b = await repos.org.building_by_code(db, request.match_info["code"])
     if b is None or not b.qr_url:
         raise web.HTTPNotFound(text=f"还没有二维码：运行 louwu buildings qrcode {request.match_info['code']}")

@@ -22,9 +22,9 @@ LOOK_AHEAD = dt.timedelta(days=30)
 
 
 def routes(router: web.UrlDispatcher) -> None:
-    router.add_get("/admin/replies", page)
-    router.add_post("/admin/replies/templates", save_template)
-    router.add_post("/admin/replies/holidays", save_holidays)
+    router.add_get("/replies", page)
+    router.add_post("/replies/templates", save_template)
+    router.add_post("/replies/holidays", save_holidays)
 
 
 def _back(**params: str) -> web.HTTPFound:
@@ -38,8 +38,8 @@ async def page(request: web.Request) -> web.Response:
 
 async def _page(request: web.Request, error: str, typed: str | None = None) -> web.Response:
     """The page; `typed`: a refused holidays file, shown again to be corrected."""
-    today = request.app[CLOCK].now().astimezone(LOCAL_TZ)
-    async with request.app[SESSIONMAKER]() as db:
+    today = request.config_dict[CLOCK].now().astimezone(LOCAL_TZ)
+    async with request.config_dict[SESSIONMAKER]() as db:
         names = await categories(request, db)
         rows = await repos.templates.all_templates(db)
         holidays = await workdays.text_of(db)
@@ -71,8 +71,8 @@ async def save_template(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     category, state = str(form.get("category", ANY_CATEGORY)), str(form.get("state", ""))
     text = str(form.get("text", ""))[: reply_templates.MAX_CHARS * 2]
-    actor, now = f"{request[USER].name}（管理后台）", request.app[CLOCK].now()
-    async with request.app[SESSIONMAKER].begin() as db:
+    actor, now = f"{request[USER].name}（管理后台）", request.config_dict[CLOCK].now()
+    async with request.config_dict[SESSIONMAKER].begin() as db:
         if category != ANY_CATEGORY and category not in await categories(request, db):
             raise _back(error=f"没有分类「{category}」。")
         try:
@@ -95,9 +95,9 @@ async def save_holidays(request: web.Request) -> web.StreamResponse:
         text = body.decode("utf-8") if isinstance(body, bytes) else str(body)
     except UnicodeDecodeError:
         raise _back(error="节假日文件要用 UTF-8 编码。") from None
-    actor, now = f"{request[USER].name}（管理后台）", request.app[CLOCK].now()
+    actor, now = f"{request[USER].name}（管理后台）", request.config_dict[CLOCK].now()
     try:
-        async with request.app[SESSIONMAKER].begin() as db:
+        async with request.config_dict[SESSIONMAKER].begin() as db:
             calendar = await workdays.save(db, text, actor, now, "节假日文件")
     except workdays.HolidaysError as exc:
         return await _page(request, f"未保存，日历未变：{exc}", typed=text)

@@ -25,12 +25,12 @@ MAX_PACK = 512 * 1024
 
 
 def routes(router: web.UrlDispatcher) -> None:
-    router.add_get("/admin/rules", page)
-    router.add_post("/admin/rules/try", try_it)
-    router.add_post("/admin/rules/words", add_word)
-    router.add_post("/admin/rules/words/remove", remove_word)
-    router.add_post("/admin/rules/import", import_pack)
-    router.add_get("/admin/rules/export", export_pack)
+    router.add_get("/rules", page)
+    router.add_post("/rules/try", try_it)
+    router.add_post("/rules/words", add_word)
+    router.add_post("/rules/words/remove", remove_word)
+    router.add_post("/rules/import", import_pack)
+    router.add_get("/rules/export", export_pack)
 
 
 def _admin_only(request: web.Request) -> None:
@@ -38,12 +38,12 @@ def _admin_only(request: web.Request) -> None:
 
 
 async def _engine(request: web.Request, db: AsyncSession) -> RulesEngine:
-    return await request.app[RULES].engine(db)
+    return await request.config_dict[RULES].engine(db)
 
 
 async def page(request: web.Request) -> web.Response:
     _admin_only(request)
-    async with request.app[SESSIONMAKER]() as db:
+    async with request.config_dict[SESSIONMAKER]() as db:
         engine = await _engine(request, db)
         audit = await repos.rules.audit(db, limit=30)
         examples = await repos.rules.examples(db)
@@ -72,7 +72,7 @@ async def try_it(request: web.Request) -> web.Response:
         text = str((await request.json()).get("text", "")).strip()[:500]
     except ValueError:
         return web.json_response({"error": "expected JSON {text}"}, status=400)
-    async with request.app[SESSIONMAKER]() as db:
+    async with request.config_dict[SESSIONMAKER]() as db:
         engine = await _engine(request, db)
     explained = await asyncio.to_thread(explain, engine.pack, text, engine)
     return web.json_response(explained.as_dict())
@@ -84,7 +84,7 @@ def _back(**params: str) -> web.HTTPFound:
 
 async def _edit(request: web.Request, action: str, change: pack_edit.Edit, done: str) -> web.StreamResponse:
     """Apply one edit to the active pack: refused whole with the reason, or saved and audited."""
-    app = request.app
+    app = request.config_dict
     async with app[SESSIONMAKER].begin() as db:
         pack = (await _engine(request, db)).pack
         try:
@@ -97,7 +97,7 @@ async def _edit(request: web.Request, action: str, change: pack_edit.Edit, done:
 
 
 async def _save(db: AsyncSession, request: web.Request, pack: RulePack, action: str, activate: bool) -> None:
-    actor, now = f"{request[USER].name}（管理后台）", request.app[CLOCK].now()
+    actor, now = f"{request[USER].name}（管理后台）", request.config_dict[CLOCK].now()
     await repos.rules.save(db, pack.name, dump_pack(pack), actor, action, now, activate=activate)
 
 
@@ -145,7 +145,7 @@ async def import_pack(request: web.Request) -> web.StreamResponse:
     name = str(form.get("name", "")).strip()
     pack = dataclasses.replace(pack, name=name) if name else pack
     activate = form.get("activate") == "1"
-    async with request.app[SESSIONMAKER].begin() as db:
+    async with request.config_dict[SESSIONMAKER].begin() as db:
         await _save(db, request, pack, "import", activate)
     state = "并已启用" if activate else "（未启用）"
     raise _back(done=f"已导入规则包 {pack.name}{state}：{len(pack.categories)} 个分类。")
@@ -153,7 +153,7 @@ async def import_pack(request: web.Request) -> web.StreamResponse:
 
 async def export_pack(request: web.Request) -> web.Response:
     _admin_only(request)
-    async with request.app[SESSIONMAKER]() as db:
+    async with request.config_dict[SESSIONMAKER]() as db:
         pack = (await _engine(request, db)).pack
     return web.Response(
         text=dump_pack(pack),

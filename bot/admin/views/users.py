@@ -9,9 +9,9 @@ from bot.keys import CLOCK, CONFIG, SESSIONMAKER
 
 
 def routes(router: web.UrlDispatcher) -> None:
-    router.add_get("/admin/login", login_page)
-    router.add_post("/admin/login", login)
-    router.add_post("/admin/logout", logout)
+    router.add_get("/login", login_page)
+    router.add_post("/login", login)
+    router.add_post("/logout", logout)
 
 
 def _next(request: web.Request, value: str) -> str:
@@ -27,7 +27,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
     target = _next(request, str(form.get("next", "")))
-    app = request.app
+    app = request.config_dict
     refused = None
     async with app[SESSIONMAKER].begin() as db:  # failed attempts are counted even when refused
         try:
