@@ -71,16 +71,13 @@ async def choose(msg: TextMessage, ctx: HandlerContext) -> Reply:
     """The answer to a numbered choice of buildings; anything else ends the choice."""
     ids: list[int] = (ctx.reporter.step_data or {}).get("ids", [])
     await repos.people.set_step(ctx.session, ctx.reporter, None, None)
-    answer = msg.text.strip().translate(_FULL_WIDTH_DIGITS)
+    answer = msg.command_text
     if not answer.isdigit() or not 1 <= int(answer) <= len(ids):
         raise SkipHandler  # not an answer: handle it as whatever else it is
     building = await repos.org.building(ctx.session, ids[int(answer) - 1])
     if building is None:
         raise SkipHandler
     return TextReply(await _bind(ctx, building))
-
-
-_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 async def _bind(ctx: HandlerContext, building: Building) -> str:

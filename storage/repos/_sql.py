@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -18,6 +19,23 @@ async def connection_of(db: Db) -> AsyncConnection:
 
 def dialect_name(db: Db) -> str:
     return (db.dialect if isinstance(db, AsyncConnection) else db.bind.dialect).name
+
+
+T = TypeVar("T")
+
+
+def once_per_dialect(build: Callable[[Db], T]) -> Callable[[Db], T]:
+    """A statement built at its first use on each dialect, then reused: the intake runs its statements
+    for every batch, and building one (an upsert's `excluded` columns, say) costs more than running it."""
+    built: dict[str, T] = {}
+
+    def statement(db: Db) -> T:
+        name = dialect_name(db)
+        if name not in built:
+            built[name] = build(db)
+        return built[name]
+
+    return statement
 
 
 def insert_for(db: Db, table: Any) -> Any:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import bulk
 from storage.models import InboundMessage
-from storage.repos._sql import Db, connection_of, dialect_name, insert_for
+from storage.repos._sql import Db, connection_of, dialect_name, insert_for, once_per_dialect
 
 RECEIVED, HANDLED, FAILED, THROTTLED = "received", "handled", "failed", "throttled"
 
@@ -46,20 +46,13 @@ async def record_many(db: Db, rows: list[NewInbound]) -> dict[str, int]:
     )
 
 
-_RECORD: dict[str, Any] = {}
-
-
+@once_per_dialect
 def _record_statement(db: Db) -> Any:
-    """Built once per dialect, like every statement of the intake: building one costs more than
-    running it on a batch."""
-    dialect = dialect_name(db)
-    if dialect not in _RECORD:
-        _RECORD[dialect] = (
-            insert_for(db, _TABLE)  # the Core table: no ORM bulk-insert bookkeeping per row
-            .on_conflict_do_nothing(index_elements=["dedup_key"])
-            .returning(_TABLE.c.dedup_key, _TABLE.c.id)
-        )
-    return _RECORD[dialect]
+    return (
+        insert_for(db, _TABLE)  # the Core table: no ORM bulk-insert bookkeeping per row
+        .on_conflict_do_nothing(index_elements=["dedup_key"])
+        .returning(_TABLE.c.dedup_key, _TABLE.c.id)
+    )
 
 
 @dataclass(frozen=True)

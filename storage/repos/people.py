@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import bulk
 from storage.models import Issue, Reporter, Supporter
-from storage.repos._sql import Db, connection_of, dialect_name, insert_for
+from storage.repos._sql import Db, connection_of, insert_for, once_per_dialect
 
 
 @dataclass(frozen=True)
@@ -90,29 +90,21 @@ _SET_STEP = (
 _BIND = update(_T).where(_T.c.id == bindparam("row")).values(building_id=bindparam("building_id"))
 
 
-_TOUCH: dict[str, Any] = {}
-
-
+@once_per_dialect
 def _touch_statement(db: Db) -> Any:
-    """Built once per dialect: its `excluded` columns cost more to make than the statement to run."""
-    dialect = dialect_name(db)
-    if dialect not in _TOUCH:
-        table = insert_for(db, _T)  # the Core table: rows come back as tuples, not tracked objects
-        ex, c = table.excluded, _T.c
-        _TOUCH[dialect] = table.on_conflict_do_update(
-            index_elements=["openid"],
-            set_={
-                "last_inbound_at": ex.last_inbound_at,
-                "subscribed": true(),
-                "last_message_at": func.coalesce(ex.last_message_at, c.last_message_at),
-                "message_sends": case(
-                    (ex.last_message_at.is_(None), c.message_sends), else_=literal_column("0")
-                ),
-                "last_event_at": func.coalesce(ex.last_event_at, c.last_event_at),
-                "event_sends": case((ex.last_event_at.is_(None), c.event_sends), else_=literal_column("0")),
-            },
-        ).returning(c.id, c.openid, c.building_id, c.step)
-    return _TOUCH[dialect]
+    table = insert_for(db, _T)  # the Core table: rows come back as tuples, not tracked objects
+    ex, c = table.excluded, _T.c
+    return table.on_conflict_do_update(
+        index_elements=["openid"],
+        set_={
+            "last_inbound_at": ex.last_inbound_at,
+            "subscribed": true(),
+            "last_message_at": func.coalesce(ex.last_message_at, c.last_message_at),
+            "message_sends": case((ex.last_message_at.is_(None), c.message_sends), else_=literal_column("0")),
+            "last_event_at": func.coalesce(ex.last_event_at, c.last_event_at),
+            "event_sends": case((ex.last_event_at.is_(None), c.event_sends), else_=literal_column("0")),
+        },
+    ).returning(c.id, c.openid, c.building_id, c.step)
 
 
 async def by_openid(session: AsyncSession, openid: str) -> Reporter | None:
