@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import repos
-from storage.models import GRID_LEVELS, MEMBER_ROLES
+from storage.models import GRID_LEVELS, MEMBER_ROLES, InvalidCode, checked_code
 
 
 class SeedError(ValueError):
@@ -134,6 +134,11 @@ def _row(cls: type, raw: Any, source: str, line: int) -> Any:
             value = value.strip()
         values[name] = value
     row = cls(**values)
+    if isinstance(row, GridRow | BuildingRow):
+        try:
+            checked_code(row.code)
+        except InvalidCode as exc:
+            raise SeedError(f"{where}: code {exc}") from None
     if isinstance(row, GridRow) and row.level not in GRID_LEVELS:
         raise SeedError(f"{where}: level {row.level!r} must be one of {', '.join(GRID_LEVELS)}")
     if isinstance(row, MemberRow) and row.role not in MEMBER_ROLES:

@@ -1,5 +1,5 @@
-"""The committee's commands: 待办, 受理, 进展, 办结, 转派, 上报, 驳回, 拆分, 合并 — only on issues they
-answer for — and 代报, filing what someone told a member in person."""
+"""The committee's commands: 待办, 受理, 进展, 办结, 转派, 上报, 驳回, 拆分, 合并, 改类 — only on issues
+they answer for — and 代报, filing what someone told a member in person."""
 
 from __future__ import annotations
 
@@ -138,6 +138,20 @@ async def merge(msg: TextMessage, ctx: HandlerContext, number: int | None, note:
     except Refused as exc:
         return TextReply(exc.reply)
     return TextReply(texts.MERGE_DONE.format(number=into.number, other=merged.number, moved=moved))
+
+
+@router.on(TextMessage, Command("改类", aliases=("改分类", "重新分类"), args="number_text"))
+async def recategorise(msg: TextMessage, ctx: HandlerContext, number: int | None, note: str) -> Reply:
+    """`改类 #N 类别` (a name, part of one, or an id): a convener corrects the tag."""
+    try:
+        _, issue = await _issue_for(ctx, "改类", number, "改类")
+        category = issue_actions.chosen_category(ctx.rules, note)
+        was = ctx.category_name(issue.category)
+        return TextReply(
+            await issue_actions.recategorise(ctx.session, issue, category, ctx.actor, ctx.now, was)
+        )
+    except Refused as exc:
+        return TextReply(exc.reply)
 
 
 @router.on(TextMessage, Command("代报", aliases=("代为反映",), args="text"))

@@ -4,10 +4,11 @@ each action checks its note and the transition, changes the issue, and tells eve
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers import complaints, lifecycle, merging, notify, reply_templates, texts, workdays
+from handlers import complaints, lifecycle, merging, notify, reply_templates, routing, texts, workdays
 from handlers.filters import number_in
 from handlers.lifecycle import Refused
 from nlp.engine import RulesEngine
@@ -21,6 +22,7 @@ NOTE_EXAMPLES = {
     "转派": "物业经理 属于设备维修",
     "驳回": "不属于楼务范围",
 }
+Reach = Callable[[Issue], bool]
 # The transfer that would be this one goes up to the grid leader instead: no ping-pong.
 MAX_TRANSFERS = 3
 BY_NAME = (
@@ -145,16 +147,45 @@ async def escalate(
 
 
 async def recategorise(
-    session: AsyncSession, issue: Issue, category: str, actor: str, now: dt.datetime
-) -> None:
-    """A person corrects the rules: the issue changes category, and the pair is kept as a labelled
-    example for `rules suggest`."""
-    if category == issue.category:
-        return
+    session: AsyncSession, issue: Issue, category: Category, actor: str, now: dt.datetime, was_name: str
+) -> str:
+    """A person corrects the tag: the issue changes category, goes to whoever answers for the new one
+    (the reporter and supporters are told when the handler changes), and the pair is kept as a
+    labelled example that the model learns from."""
+    if category.id == issue.category:
+        return texts.RECATEGORISED_SAME.format(number=issue.number, category=category.name)
     was = issue.category
-    issue.category, issue.updated_at = category, now
-    await repos.issues.add_event(session, issue.id, "recategorised", actor, f"{was} → {category}", now)
-    await repos.rules.add_example(session, issue.text, category, was, issue.id, actor, now)
+    issue.category, issue.updated_at = category.id, now
+    await repos.issues.add_event(
+        session, issue.id, "recategorised", actor, f"{was_name} → {category.name}", now
+    )
+    await repos.rules.add_example(session, issue.text, category.id, was, issue.id, actor, now)
+    target = await _reroute(session, issue, category, now) if issue.status in lifecycle.OPEN else ""
+    values = {"number": issue.number, "was": was_name, "category": category.name, "target": target}
+    if not target:
+        return texts.RECATEGORISED.format(**values)
+    await notify.tell(session, issue, texts.RECATEGORISED_TOLD.format(**values), now)
+    return texts.RECATEGORISED_ROUTED.format(**values)
+
+
+async def _reroute(session: AsyncSession, issue: Issue, category: Category, now: dt.datetime) -> str:
+    """The new holder's names when the new category goes to other people, else ""."""
+    members = await routing.responsible(session, issue)
+    if not members or issue.assignee_id in {m.id for m in members}:
+        return ""
+    issue.assignee_id = members[0].id
+    names = "、".join(m.name for m in members)
+    await repos.issues.add_event(session, issue.id, "routed", "system", names, now)
+    await notify.alert(session, issue, category.name, members, now, tag="改类转来")
+    return names
+
+
+def chosen_category(engine: RulesEngine, query: str) -> Category:
+    found = engine.pack.find(query)
+    if found is None:
+        choices = "、".join(c.name for c in engine.pack.categories)
+        raise Refused(texts.RECATEGORISE_USAGE.format(choices=choices))
+    return found
 
 
 async def perform(
@@ -165,26 +196,32 @@ async def perform(
     actor: str,
     now: dt.datetime,
     engine: RulesEngine,
+    reaches: Reach,
 ) -> str:
-    """One action by its name, as the web and the API send it; Refused or IllegalTransition if not."""
+    """One action by its name, as the web and the API send it; Refused or IllegalTransition if not.
+    `reaches` says whether the one acting may touch another issue the action names (a merge's other
+    side): the caller has checked `issue` itself."""
     category = engine.pack.category_or_other(issue.category)
-    names = {c.id: c.name for c in engine.pack.categories}
     if action in ("split", "merge"):
-        return await _regroup(db, issue, action, note, actor, now, engine)
+        return await _regroup(db, issue, action, note, actor, now, engine, reaches)
     if action == "transfer":
         return await transfer(db, issue, note, actor, now, category)
     if action == "escalate":
         return await escalate(db, issue, actor, now, category)
     if action == "recategorise":
-        if note not in names:
-            raise Refused(f"没有分类「{note}」。")
-        await recategorise(db, issue, note, actor, now)
-        return f"#{issue.number} 已改为「{names[note]}」，并记为规则的标注样例。"
+        return await recategorise(db, issue, chosen_category(engine, note), actor, now, category.name)
     return await transition(db, issue, action, actor, now, category, note)
 
 
 async def _regroup(
-    db: AsyncSession, issue: Issue, action: str, note: str, actor: str, now: dt.datetime, engine: RulesEngine
+    db: AsyncSession,
+    issue: Issue,
+    action: str,
+    note: str,
+    actor: str,
+    now: dt.datetime,
+    engine: RulesEngine,
+    reaches: Reach,
 ) -> str:
     """split: the supporter (by id) out into an issue of their own; merge: issue #note into this one."""
     number = number_in(note)
@@ -195,7 +232,7 @@ async def _regroup(
         name = engine.pack.category_or_other(new.category).name
         return texts.SPLIT_DONE.format(number=issue.number, new=new.number, category=name)
     other = await repos.issues.get(db, number)
-    if other is None:
+    if other is None or not reaches(other):  # out of reach reads as absent
         raise Refused(texts.NOT_FOUND.format(number=number))
     moved = await merging.merge(db, issue, other, actor, now)
     return texts.MERGE_DONE.format(number=issue.number, other=other.number, moved=moved)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from handlers import complaints, lifecycle, merging, notify, texts, workdays
+from handlers import complaints, lifecycle, merging, notify, routing, texts, workdays
 from handlers.context import HandlerContext
 from handlers.events import TextMessage
 from handlers.filters import Command, Rating
 from handlers.replies import Reply, TextReply
 from handlers.router import Router, SkipHandler
+from nlp.masking import mask_personal
 from storage import repos
 from storage.models import OPEN_STATUSES, Issue
 
@@ -23,9 +24,11 @@ async def progress(msg: TextMessage, ctx: HandlerContext, number: int | None) ->
     issue = await repos.issues.get(ctx.session, number)
     if issue is None:
         return TextReply(texts.NOT_FOUND.format(number=number))
-    if ctx.member is None and not await repos.issues.is_on(ctx.session, issue, ctx.reporter.id):
+    personal = await routing.sees_personal(ctx.session, ctx.reporter.id, ctx.member, issue)
+    if not personal and not await repos.issues.is_on(ctx.session, issue, ctx.reporter.id):
         return TextReply(texts.NOT_YOURS.format(number=number))
-    return TextReply(await timeline_text(ctx, issue))
+    text = await timeline_text(ctx, issue)
+    return TextReply(text if personal else mask_personal(text))
 
 
 async def my_issues(ctx: HandlerContext) -> str:
@@ -71,6 +74,11 @@ async def support(msg: TextMessage, ctx: HandlerContext, number: int | None) -> 
     issue = await _numbered(ctx, "附议", number)
     if isinstance(issue, TextReply):
         return issue
+    if issue.reporter_id != ctx.reporter.id and not await routing.may_support(
+        ctx.session, ctx.reporter.building_id, issue
+    ):
+        # Refused as if absent: a number does not tell a stranger that it exists, nor where.
+        return TextReply(texts.NOT_FOUND.format(number=issue.number))
     if issue.status not in OPEN_STATUSES:
         status = texts.STATUS_NAMES[issue.status]
         return TextReply(texts.SUPPORT_CLOSED.format(number=issue.number, status=status))

@@ -69,8 +69,8 @@ async def may_act(
     """`chains` caches each building's grids (and those above) across calls over many issues."""
     if member.role == "admin" or issue.assignee_id == member.id:
         return True
-    if member.role == "service_team" and member.categories and issue.category in member.categories:
-        return True
+    if member.role == "service_team":  # one-stop service for its categories, in every building only
+        return covers(member, issue.category)
     if issue.building_id is None:
         return False
     if member.building_id == issue.building_id:
@@ -89,3 +89,28 @@ async def answerable(session: AsyncSession, member: Member, issues: list[Issue])
     """The issues among `issues` that the member may act on."""
     chains: dict[int, set[int]] = {}
     return [i for i in issues if await may_act(session, member, i, chains)]
+
+
+async def may_support(session: AsyncSession, building_id: int | None, issue: Issue) -> bool:
+    """附议 by number: from someone bound to the issue's building, or to a building of the same grid
+    (neighbours share the street outside); an unbound person supports nothing they cannot see."""
+    if building_id is None or issue.building_id is None:
+        return False
+    if building_id == issue.building_id:
+        return True
+    mine = await repos.org.building(session, building_id)
+    theirs = await repos.org.building(session, issue.building_id)
+    return (
+        mine is not None
+        and theirs is not None
+        and mine.grid_id is not None
+        and mine.grid_id == theirs.grid_id
+    )
+
+
+async def sees_personal(session: AsyncSession, reporter_id: int, member: Member | None, issue: Issue) -> bool:
+    """Phone numbers and e-mails in an issue are for its reporter and those who answer for it;
+    supporters and everyone else read them masked."""
+    if issue.reporter_id is not None and issue.reporter_id == reporter_id:
+        return True
+    return member is not None and await may_act(session, member, issue)

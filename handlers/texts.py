@@ -73,6 +73,7 @@ EVENT_NAMES = {
     "merged": "合并",
     "split": "拆分",
     "unsupported": "另报",
+    "recategorised": "改类",
 }
 RATINGS = {1: "满意", 2: "基本满意", 3: "不满意"}
 
@@ -92,6 +93,11 @@ SPLIT_LIST_LINE = "{index}. {time} {text}"
 SPLIT_NONE = "#{number} 没有带内容的附议可以拆分（按编号附议的没有单独内容）。"
 SPLIT_DONE = "已从 #{number} 拆出 #{new}（{category}），已通知该反映人。"
 SPLIT_TOLD = "您的反映已从 #{number} 拆出，单独登记为 #{new}，将单独办理。回复「进度 {new}」可查看。"
+RECATEGORISE_USAGE = "改类格式：改类 编号 类别，例如「改类 12 物业设施」。类别：{choices}"
+RECATEGORISED = "#{number} 已由「{was}」改为「{category}」，并记为分类的标注样例。"
+RECATEGORISED_ROUTED = "#{number} 已由「{was}」改为「{category}」，改由 {target} 办理，并记为分类的标注样例。"
+RECATEGORISED_SAME = "#{number} 已是「{category}」。"
+RECATEGORISED_TOLD = "已改为「{category}」，改由 {target} 办理"
 MERGE_USAGE = "合并格式：合并 保留的编号 并入的编号，例如「合并 12 15」把 #15 并入 #12。"
 MERGE_SAME = "#{number} 不能并入自己。"
 MERGE_CLOSED = "#{number} 当前状态为「{status}」，不能合并。"

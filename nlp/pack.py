@@ -6,6 +6,7 @@ A refusal names the file, the line and the reason, so an admin can fix the pack 
 from __future__ import annotations
 
 import json
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -15,6 +16,7 @@ from typing import Any
 from nlp.normalize import normalize
 
 OTHER = "other"
+MAX_WEIGHT = 1000  # far above any real weight (the default pack stays under 10)
 _PACK_KEYS = {"name", "description", "threshold"}
 _CATEGORY_KEYS = {
     "name",
@@ -89,6 +91,14 @@ class RulePack:
             return self.category(category_id)
         except KeyError:
             return self.category(OTHER)
+
+    def find(self, query: str) -> Category | None:
+        """A category named by a person: its id, its name, or a unique part of its name (餐饮)."""
+        query = query.strip().lower()
+        exact = [c for c in self.categories if query in (c.id, c.name.lower())]
+        partial = [c for c in self.categories if query and query in c.name]
+        found = exact or partial
+        return found[0] if len(found) == 1 else None
 
     @property
     def category_ids(self) -> tuple[str, ...]:
@@ -238,6 +248,11 @@ class _Parser:
     def number(self, raw: Any, where: str, *near: str) -> float:
         if isinstance(raw, bool) or not isinstance(raw, int | float):
             raise self.fail(f"{where}: weight {raw!r} is not a number", *near)
+        # nan and inf would win every score (and are not JSON): a weight is a plain finite number.
+        if not math.isfinite(raw) or abs(raw) > MAX_WEIGHT:
+            raise self.fail(
+                f"{where}: weight {raw!r} must be a number from -{MAX_WEIGHT} to {MAX_WEIGHT}", *near
+            )
         return float(raw)
 
     def integer(self, raw: Any, where: str, near: str) -> int:

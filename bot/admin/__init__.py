@@ -15,7 +15,6 @@ from bot.rules import LiveRules
 from handlers.texts import LOCAL_TZ
 from handlers.workdays import say_date
 from nlp.masking import mask_personal
-from storage import repos
 from storage.errors import is_unavailable
 from storage.models import User
 
@@ -75,7 +74,7 @@ async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
         given = request.headers.get(auth.CSRF_HEADER) or str(form.get(auth.CSRF_FIELD, ""))
         if not auth.csrf_ok(session, given):
             return web.Response(status=403, text=auth.CSRF_REFUSED, content_type="text/plain")
-    request[SESSION] = session if session and (user or session.user_id is None) else auth.new_session()
+    request[SESSION] = session if session and (user or session.key is None) else auth.anonymous()
     if user is not None:
         request[USER] = user
     elif not request.path.startswith(PUBLIC):
@@ -90,13 +89,10 @@ async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
 
 
 async def _user(request: web.Request, session: auth.Session | None) -> User | None:
-    if session is None or session.user_id is None:
+    if session is None or session.key is None:
         return None
     async with request.config_dict[SESSIONMAKER]() as db:
-        user = await repos.users.get(db, session.user_id)
-    if user is None or not user.active or user.session_epoch != session.epoch:
-        return None
-    return user
+        return await auth.user_of(db, session)
 
 
 def admin_only(request: web.Request, what: str) -> None:

@@ -1,12 +1,14 @@
 """Who is asking: the signed session cookie, login with limited attempts, and CSRF on every form.
 
-The cookie carries the user id, the user's session epoch (bumped by a password change or a disable)
-and the CSRF token, signed and timed with itsdangerous; the key lives in the database so that every
-process accepts every other's cookies."""
+The cookie carries a session key, the user's session epoch (bumped by a password change or a
+disable) and the CSRF token, signed and timed with itsdangerous; the signing key lives in the database
+so that every process accepts every other's cookies. A signed-in session is also a row in the
+database (by the SHA-256 of its key), which logging out deletes: a copied cookie dies with it."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -32,12 +34,16 @@ _DUMMY_HASH = passwords.hash_password("louwu-not-a-password")  # equal time for 
 
 @dataclass(frozen=True)
 class Session:
-    user_id: int | None
+    key: str | None  # None: nobody signed in
     epoch: int
     csrf: str
 
     def as_payload(self) -> dict[str, Any]:
-        return {"u": self.user_id, "e": self.epoch, "c": self.csrf}
+        return {"k": self.key, "e": self.epoch, "c": self.csrf}
+
+    @property
+    def key_hash(self) -> str | None:
+        return hashlib.sha256(self.key.encode()).hexdigest() if self.key else None
 
 
 class Cookies:
@@ -51,7 +57,8 @@ class Cookies:
             return None
         try:
             data = self._signer.loads(raw, max_age=int(self._config.session_hours * 3600))
-            return Session(data.get("u"), int(data.get("e", 0)), str(data["c"]))
+            key = data.get("k")
+            return Session(key if isinstance(key, str) else None, int(data.get("e", 0)), str(data["c"]))
         except (BadSignature, KeyError, TypeError, ValueError):
             return None
 
@@ -68,8 +75,32 @@ class Cookies:
         )
 
 
-def new_session(user: User | None = None) -> Session:
-    return Session(user.id if user else None, user.session_epoch if user else 0, secrets.token_urlsafe(24))
+def anonymous() -> Session:
+    return Session(None, 0, secrets.token_urlsafe(24))
+
+
+async def start(db: AsyncSession, user: User, now: dt.datetime) -> Session:
+    """A signed-in session with a fresh key and CSRF token, recorded on the server."""
+    session = Session(secrets.token_urlsafe(32), user.session_epoch, secrets.token_urlsafe(24))
+    assert session.key_hash is not None
+    await repos.users.start_session(db, user, session.key_hash, now)
+    return session
+
+
+async def user_of(db: AsyncSession, session: Session | None) -> User | None:
+    """Who a cookie's session belongs to: nobody once it was ended, the password changed, or the
+    account disabled."""
+    if session is None or session.key_hash is None:
+        return None
+    user = await repos.users.by_session(db, session.key_hash)
+    if user is None or not user.active or user.session_epoch != session.epoch:
+        return None
+    return user
+
+
+async def end(db: AsyncSession, session: Session) -> None:
+    if session.key_hash is not None:
+        await repos.users.end_session(db, session.key_hash)
 
 
 def csrf_ok(session: Session | None, given: str) -> bool:

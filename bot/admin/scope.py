@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import repos
-from storage.models import User
+from storage.models import Issue, User
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,9 @@ class Scope:
 
     def allows(self, building_id: int | None) -> bool:
         return self.buildings is None or building_id in self.buildings
+
+    def reaches(self, issue: Issue) -> bool:
+        return self.allows(issue.building_id)
 
 
 async def scope_of(session: AsyncSession, user: User) -> Scope:

@@ -1,6 +1,6 @@
 """Open311 GeoReport v2, read side: the categories as services and the issues as service requests,
 so other civic tools can read louwu. Field names and formats follow the GeoReport v2 specification;
-the description is the complaint with personal data masked, and no one who raised it is named."""
+the description and the status notes are masked of personal data, and no one who raised it is named."""
 
 from __future__ import annotations
 
@@ -116,7 +116,7 @@ async def _as_request(
     return {
         "service_request_id": str(issue.number),
         "status": "open" if issue.status in OPEN_STATUSES else "closed",
-        "status_notes": await repos.issues.last_note(db, issue.id) or None,
+        "status_notes": mask_personal(await repos.issues.last_note(db, issue.id) or "") or None,
         "service_name": names.get(issue.category, issue.category),
         "service_code": issue.category,
         "description": mask_personal(issue.text),

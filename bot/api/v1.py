@@ -4,6 +4,7 @@ with the rights of its token's user (a convener's scope limits what they see and
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from typing import Any
 
@@ -11,13 +12,14 @@ from aiohttp import web
 from multidict import MultiMapping
 
 from bot import pages
-from bot.admin.scope import scope_of
+from bot.admin.scope import Scope, scope_of
 from bot.admin.views.issues import MAX_PAGE, RULES, board_query
-from bot.api.auth import api_user, shown
+from bot.api.auth import PERSONAL, api_user, shown
 from bot.api.openapi import document
 from bot.keys import CLOCK, SCHEDULER, SESSIONMAKER
 from handlers import issue_actions, lifecycle, workdays
 from nlp.explain import explain
+from nlp.masking import mask_personal
 from storage import repos
 from storage.models import STATUSES, Issue
 from storage.repos.board import SORTS
@@ -99,26 +101,30 @@ async def list_issues(request: web.Request) -> web.Response:
     checked_query(request.query)
     async with request.config_dict[SESSIONMAKER]() as db:
         where = await scope_of(db, user)
-        page = await repos.board.board(db, board_query(request.query, where.buildings))
+        q = board_query(request.query, where.buildings)
+        if not request.get(PERSONAL):
+            q = dataclasses.replace(q, seen_as=mask_personal)
+        page = await repos.board.board(db, q)
     items = [_row(request, r) for r in page.rows]
     return web.json_response(
         {"items": items, "total": page.total, "page": page.query.page, "pages": page.pages}
     )
 
 
-async def _issue(request: web.Request, db: Any) -> Issue:
+async def _issue(request: web.Request, db: Any) -> tuple[Issue, Scope]:
     user = await api_user(request)
     number = int(request.match_info["number"])
     issue = await repos.issues.get(db, number)
-    if issue is None or not (await scope_of(db, user)).allows(issue.building_id):
+    scope = await scope_of(db, user)
+    if issue is None or not scope.allows(issue.building_id):
         # Out of scope reads as absent: a token does not learn which numbers exist elsewhere.
         raise web.HTTPNotFound(text=f"no issue #{number}")
-    return issue
+    return issue, scope
 
 
 async def get_issue(request: web.Request) -> web.Response:
     async with request.config_dict[SESSIONMAKER]() as db:
-        issue = await _issue(request, db)
+        issue, _ = await _issue(request, db)
         building = await repos.org.building(db, issue.building_id) if issue.building_id else None
         events = await repos.issues.timeline(db, issue.id)
         people = await repos.issues.supporter_count(db, issue.id) + 1
@@ -174,11 +180,11 @@ async def act(request: web.Request) -> web.Response:
         return problem(400, f"action: one of {', '.join(issue_actions.BY_NAME)}; note: a string")
     try:
         async with app[SESSIONMAKER].begin() as db:
-            issue = await _issue(request, db)
+            issue, scope = await _issue(request, db)
             engine = await app[RULES].engine(db)
             actor = f"{user.name}（API）"
             done = await issue_actions.perform(
-                db, issue, action, note.strip()[:MAX_TEXT], actor, app[CLOCK].now(), engine
+                db, issue, action, note.strip()[:MAX_TEXT], actor, app[CLOCK].now(), engine, scope.reaches
             )
     except (issue_actions.Refused, lifecycle.IllegalTransition) as exc:
         return problem(409, exc.reply)

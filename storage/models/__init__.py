@@ -3,13 +3,13 @@
 from storage.models.base import Base
 from storage.models.inbound import InboundMessage
 from storage.models.issues import OPEN_STATUSES, STATUSES, Issue, IssueEvent, Supporter
-from storage.models.org import GRID_LEVELS, MEMBER_ROLES, Building, Grid, Member
+from storage.models.org import GRID_LEVELS, MEMBER_ROLES, Building, Grid, InvalidCode, Member, checked_code
 from storage.models.outbox import OUTBOX_STATUSES, OutboxMessage
 from storage.models.people import Reporter
 from storage.models.rules import LabelledExample, RuleAudit, RulePackRow, RulesVersion
 from storage.models.shared import AccessToken, Lease, Setting
 from storage.models.templates import ANY_CATEGORY, ReplyTemplate
-from storage.models.users import USER_ROLES, ApiToken, User
+from storage.models.users import USER_ROLES, AdminSession, ApiToken, User
 
 __all__ = [
     "ANY_CATEGORY",
@@ -25,6 +25,8 @@ __all__ = [
     "Base",
     "Building",
     "Grid",
+    "InvalidCode",
+    "checked_code",
     "InboundMessage",
     "Issue",
     "IssueEvent",
@@ -35,6 +37,7 @@ __all__ = [
     "RulesVersion",
     "Supporter",
     "USER_ROLES",
+    "AdminSession",
     "ApiToken",
     "LabelledExample",
     "Setting",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -9,6 +11,23 @@ from storage.models.base import Base, intpk, openid_str
 
 GRID_LEVELS = ("street", "cluster", "building")
 MEMBER_ROLES = ("convener", "member", "grid_leader", "service_team", "admin")
+# A grid's or building's code goes into URLs, file names (qr_<code>.png) and WeChat QR scenes (1–64
+# characters): letters, digits, "_" and "-", starting with a letter or digit.
+CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+CODE_RULE = "a code is 1–64 letters, digits, _ or -, starting with a letter or digit (e.g. kdk, nanxi_west)"
+
+
+class InvalidCode(ValueError):
+    """A code that breaks CODE_PATTERN; the message names it and the rule."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"{code!r}: {CODE_RULE}")
+
+
+def checked_code(code: str) -> str:
+    if not CODE_PATTERN.fullmatch(code):
+        raise InvalidCode(code)
+    return code
 
 
 class Grid(Base):

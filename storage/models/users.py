@@ -45,3 +45,14 @@ class ApiToken(Base):
     personal_data: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime]
     last_used_at: Mapped[dt.datetime | None]
+
+
+class AdminSession(Base):
+    """A signed-in session of the admin web, kept here so that logging out ends it on the server:
+    a cookie copied before logout finds no row. Only the SHA-256 of the cookie's key is kept."""
+
+    __tablename__ = "admin_sessions"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Building, Grid, Member
+from storage.models import Building, Grid, Member, checked_code
 
 
 async def building(session: AsyncSession, building_id: int) -> Building | None:
@@ -46,8 +46,8 @@ _MEMBERS = select(Member).where(Member.id.in_(bindparam("ids", expanding=True)))
 async def upsert_grid(
     session: AsyncSession, code: str, name: str, level: str, parent_id: int | None
 ) -> tuple[Grid, bool]:
-    """Create or update; the flag says whether anything changed."""
-    grid = await grid_by_code(session, code)
+    """Create or update; the flag says whether anything changed. InvalidCode for a bad code."""
+    grid = await grid_by_code(session, checked_code(code))
     if grid is None:
         grid = Grid(code=code, name=name, level=level, parent_id=parent_id)
         session.add(grid)
@@ -65,7 +65,7 @@ async def upsert_building(
     grid_id: int | None,
     duty_phone: str | None,
 ) -> tuple[Building, bool]:
-    b = await building_by_code(session, code)
+    b = await building_by_code(session, checked_code(code))
     if b is None:
         b = Building(code=code, name=name, aliases=aliases, grid_id=grid_id, duty_phone=duty_phone)
         session.add(b)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ApiToken, User
+from storage.models import AdminSession, ApiToken, User
 
 
 async def by_name(session: AsyncSession, name: str) -> User | None:
@@ -16,6 +16,20 @@ async def by_name(session: AsyncSession, name: str) -> User | None:
 
 async def get(session: AsyncSession, user_id: int) -> User | None:
     return await session.get(User, user_id)
+
+
+async def start_session(session: AsyncSession, user: User, key_hash: str, now: dt.datetime) -> None:
+    session.add(AdminSession(key_hash=key_hash, user_id=user.id, created_at=now))
+
+
+async def by_session(session: AsyncSession, key_hash: str) -> User | None:
+    """The user a live admin-web session belongs to (None once it was ended)."""
+    stmt = select(User).join(AdminSession, AdminSession.user_id == User.id)
+    return (await session.execute(stmt.where(AdminSession.key_hash == key_hash))).scalar_one_or_none()
+
+
+async def end_session(session: AsyncSession, key_hash: str) -> None:
+    await session.execute(delete(AdminSession).where(AdminSession.key_hash == key_hash))
 
 
 async def all_users(session: AsyncSession) -> list[User]:

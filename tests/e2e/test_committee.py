@@ -68,6 +68,7 @@ async def test_urgent_issue_alert_names_it_urgent(
 async def test_support_by_number_counts_the_supporter(wx: WeChatSender) -> None:
     alice, bob = wx.reporter("o_alice"), wx.reporter("o_bob")
     await alice.follows("kdk")
+    await bob.follows("kdk")
     await alice.says("门口共享单车堆成山，进出都困难")
     assert "现已有 2 人反映" in await bob.says("附议 ＃１")
     assert "您已在 #1 上" in await bob.says("附议 1")

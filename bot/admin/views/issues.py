@@ -10,7 +10,7 @@ from multidict import MultiMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.admin import USER, render
-from bot.admin.scope import scope_of
+from bot.admin.scope import Scope, scope_of
 from bot.keys import CLOCK, SCHEDULER, SESSIONMAKER
 from bot.rules import LiveRules
 from handlers import complaints, issue_actions, lifecycle, texts
@@ -79,18 +79,19 @@ async def board(request: web.Request) -> web.Response:
     )
 
 
-async def _issue(request: web.Request, db: AsyncSession) -> Issue:
+async def _issue(request: web.Request, db: AsyncSession) -> tuple[Issue, Scope]:
     issue = await repos.issues.get(db, int(request.match_info["number"]))
     if issue is None:
         raise web.HTTPNotFound(text="没有这个编号的反映。")
-    if not (await scope_of(db, request[USER])).allows(issue.building_id):
+    scope = await scope_of(db, request[USER])
+    if not scope.allows(issue.building_id):
         raise web.HTTPForbidden(text=f"#{issue.number} 不在您负责的楼宇范围内。")
-    return issue
+    return issue, scope
 
 
 async def issue_page(request: web.Request) -> web.Response:
     async with request.config_dict[SESSIONMAKER]() as db:
-        issue = await _issue(request, db)
+        issue, _ = await _issue(request, db)
         building = await repos.org.building(db, issue.building_id) if issue.building_id else None
         events = await repos.issues.timeline(db, issue.id)
         supporters = await repos.issues.supporters(db, issue.id)
@@ -130,9 +131,9 @@ async def act(request: web.Request) -> web.StreamResponse:
     number = int(request.match_info["number"])
     try:
         async with app[SESSIONMAKER].begin() as db:
-            issue = await _issue(request, db)
+            issue, scope = await _issue(request, db)
             engine = await app[RULES].engine(db)
-            done = await issue_actions.perform(db, issue, action, note, actor, now, engine)
+            done = await issue_actions.perform(db, issue, action, note, actor, now, engine, scope.reaches)
     except (issue_actions.Refused, lifecycle.IllegalTransition) as exc:
         raise web.HTTPFound(f"/admin/issues/{number}?" + urlencode({"error": exc.reply})) from None
     if SCHEDULER in app:  # the people on the issue hear of it now, not at the next tick

@@ -13,7 +13,7 @@ from bot.keys import SESSIONMAKER
 from bot.qrcodes import png
 from handlers.texts import ROLE_NAMES
 from storage import repos
-from storage.models import GRID_LEVELS, MEMBER_ROLES, Grid
+from storage.models import GRID_LEVELS, MEMBER_ROLES, Grid, InvalidCode
 
 
 def routes(router: web.UrlDispatcher) -> None:
@@ -25,6 +25,11 @@ def routes(router: web.UrlDispatcher) -> None:
     router.add_post(r"/org/members/{id:\d+}/disable", disable_member)
     router.add_post("/org/buildings/{code}/disable", disable_building)
     router.add_get("/org/qr/{code}.png", qr_image)
+
+
+CODE_REFUSED = (
+    "代码「{code}」不可用：只能用字母、数字、_ 和 -，以字母或数字开头，最多 64 个字符（例如 kdk）。"
+)
 
 
 def _admin_only(request: web.Request) -> None:
@@ -67,8 +72,11 @@ async def save_grid(request: web.Request) -> web.StreamResponse:
     parent = str(form.get("parent", ""))
     if not code or not name or level not in GRID_LEVELS:
         raise _back(error="网格要有代码、名称和层级。")
-    async with request.config_dict[SESSIONMAKER].begin() as db:
-        await repos.org.upsert_grid(db, code, name, level, int(parent) if parent.isdigit() else None)
+    try:
+        async with request.config_dict[SESSIONMAKER].begin() as db:
+            await repos.org.upsert_grid(db, code, name, level, int(parent) if parent.isdigit() else None)
+    except InvalidCode:
+        raise _back(error=CODE_REFUSED.format(code=code)) from None
     raise _back(done=f"已保存网格「{name}」。")
 
 
@@ -92,12 +100,15 @@ async def save_building(request: web.Request) -> web.StreamResponse:
     grid = str(form.get("grid", ""))
     if not code or not name:
         raise _back(error="楼宇要有代码和名称。")
-    async with request.config_dict[SESSIONMAKER].begin() as db:
-        b, _ = await repos.org.upsert_building(
-            db, code, name, _words(form, "aliases"), int(grid) if grid.isdigit() else None,
-            str(form.get("duty_phone", "")).strip() or None,
-        )  # fmt: skip
-        b.active = True
+    try:
+        async with request.config_dict[SESSIONMAKER].begin() as db:
+            b, _ = await repos.org.upsert_building(
+                db, code, name, _words(form, "aliases"), int(grid) if grid.isdigit() else None,
+                str(form.get("duty_phone", "")).strip() or None,
+            )  # fmt: skip
+            b.active = True
+    except InvalidCode:
+        raise _back(error=CODE_REFUSED.format(code=code)) from None
     raise _back(done=f"已保存楼宇「{name}」。")
 
 

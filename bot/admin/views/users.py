@@ -29,17 +29,21 @@ async def login(request: web.Request) -> web.StreamResponse:
     target = _next(request, str(form.get("next", "")))
     app = request.config_dict
     refused = None
+    now = app[CLOCK].now()
     async with app[SESSIONMAKER].begin() as db:  # failed attempts are counted even when refused
         try:
-            user = await auth.login(db, name, password, app[CLOCK].now(), app[CONFIG].admin)
+            user = await auth.login(db, name, password, now, app[CONFIG].admin)
+            request[SESSION] = await auth.start(db, user, now)  # a fresh CSRF token too
         except auth.LoginRefused as exc:
             refused = str(exc)
     if refused:
         return await render(request, "login.html", status=401, error=refused, next=target, name=name)
-    request[SESSION] = auth.new_session(user)  # a fresh CSRF token too
     raise web.HTTPFound(target)
 
 
 async def logout(request: web.Request) -> web.StreamResponse:
-    request[SESSION] = auth.new_session()
+    """Ends the session on the server too: a copy of the cookie taken before reads nothing after."""
+    async with request.config_dict[SESSIONMAKER].begin() as db:
+        await auth.end(db, request[SESSION])
+    request[SESSION] = auth.anonymous()
     raise web.HTTPFound("/admin/login")
