@@ -17,7 +17,7 @@ from bot import admin
 from bot.api import open311
 from bot.api import v1 as api_v1
 from bot.clock import Clock, OffsetClock
-from bot.config import Config
+from bot.config import Config, model_settings
 from bot.flood import FloodLimit
 from bot.intake import Intake
 from bot.jobs import Jobs
@@ -114,7 +114,7 @@ async def outbound(
     async with aiohttp.ClientSession() as http:
         api = WeChatAPI(http, config.wechat, sessionmaker, clock.now)
         dispatcher = Dispatcher(sessionmaker, api, config, clock.now)
-        yield Jobs(sessionmaker, config, clock.now, LiveRules(), dispatcher)
+        yield Jobs(sessionmaker, config, clock.now, LiveRules(model_settings(config)), dispatcher)
 
 
 async def _outbound(app: web.Application) -> AsyncIterator[None]:
@@ -141,7 +141,7 @@ async def _intake(app: web.Application) -> AsyncIterator[None]:
     intake = Intake(
         app[INTAKE_ENGINE],
         app[ROUTER],
-        LiveRules(),
+        LiveRules(model_settings(config)),
         app[CLOCK].now,
         similarity=similarity,
         topics=TopicSettings(config.topics.threshold, config.topics.window_days, config.topics.undo_minutes),

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nlp.engine import ModelSettings
+
 WECHAT_API = "https://api.weixin.qq.com"
 ENV_PREFIX = "LOUWU_"
 
@@ -101,6 +103,15 @@ class TopicsConfig:
 
 
 @dataclass(frozen=True)
+class TaggingConfig:
+    model: bool = True  # the learned layer beside the rules
+    model_sure: float = -0.5  # the model's margin above which it overrides rules that disagree
+    model_floor: float = -0.9  # where the rules are silent, below this margin the message is 其他
+    rules_sure: float = 5.0  # a rule score this high stands whatever the model says
+    retrain_after: int = 20  # new corrections that start a retraining on their own (0: never)
+
+
+@dataclass(frozen=True)
 class DeadlinesConfig:
     # After an overdue warning, how long until the issue is escalated one grid level.
     escalate_after_hours: float = 24.0
@@ -147,6 +158,7 @@ class Config:
     scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
     templates: TemplatesConfig = field(default_factory=TemplatesConfig)
     topics: TopicsConfig = field(default_factory=TopicsConfig)
+    tagging: TaggingConfig = field(default_factory=TaggingConfig)
     deadlines: DeadlinesConfig = field(default_factory=DeadlinesConfig)
     spikes: SpikesConfig = field(default_factory=SpikesConfig)
     admin: AdminConfig = field(default_factory=AdminConfig)
@@ -261,3 +273,9 @@ def _from_env(value: _EnvValue, kind: Any, key: str) -> Any:
 
 def _kind_name(kind: Any) -> str:
     return {int: "an integer", float: "a number", bool: "true or false", str: "a string"}.get(kind, str(kind))
+
+
+def model_settings(config: Config) -> ModelSettings | None:
+    """The learned layer's settings, or None when `[tagging] model = false`."""
+    t = config.tagging
+    return ModelSettings(t.model_sure, t.model_floor, t.rules_sure) if t.model else None

@@ -1,4 +1,4 @@
-"""The live rules engine of a process: rebuilt when the database's rules version moves."""
+"""The live tagger of a process (rule pack and model): rebuilt when the database's rules version moves."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from nlp.defaults import default_pack
-from nlp.engine import RulesEngine
-from nlp.pack import PackError, parse_pack
+from nlp.defaults import default_model, default_pack
+from nlp.engine import DEFAULT_SETTINGS, ModelSettings, RulesEngine
+from nlp.model import ModelError, TextModel, loads
+from nlp.pack import PackError, RulePack, parse_pack
 from storage import repos
 
 logger = logging.getLogger("louwu.rules")
@@ -17,9 +18,12 @@ logger = logging.getLogger("louwu.rules")
 class LiveRules:
     """Checks one counter row per batch of messages; reloads only when it changed."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: ModelSettings | None = DEFAULT_SETTINGS) -> None:
+        """`settings` None: the rules alone, without the learned layer."""
+        self._settings = settings
         self._version = -1
         self._engine: RulesEngine | None = None
+        self._model_id = -1
 
     async def engine(self, session: AsyncSession) -> RulesEngine:
         version = await repos.rules.version(await session.connection())
@@ -29,15 +33,36 @@ class LiveRules:
         return self._engine
 
     async def _load(self, session: AsyncSession) -> RulesEngine:
+        pack = await self._pack(session)
+        if self._settings is None:
+            return RulesEngine(pack)
+        return RulesEngine(pack, await self._model(session), self._settings)
+
+    async def _pack(self, session: AsyncSession) -> RulePack:
         row = await repos.rules.active(session)
         if row is None:
             logger.warning("no active rule pack in the database; using the built-in default")
-            return RulesEngine(default_pack())
+            return default_pack()
         try:
             pack = parse_pack(row.body, f"rule pack {row.name!r}")
         except PackError as exc:
             # Saving validates packs, so this means a hand edit of the database.
             logger.error("active rule pack is invalid, keeping the previous one: %s", exc)
-            return self._engine or RulesEngine(default_pack())
+            return self._engine.pack if self._engine else default_pack()
         logger.info("rules loaded: pack %s v%s", row.name, row.version)
-        return RulesEngine(pack)
+        return pack
+
+    async def _model(self, session: AsyncSession) -> TextModel:
+        row = await repos.rules.active_model(session)
+        if row is None:
+            return default_model()
+        if self._engine is not None and self._engine.model is not None and self._model_id == row.id:
+            return self._engine.model  # a pack edit: the model is the same
+        try:
+            model = loads(row.body)
+        except ModelError as exc:
+            logger.error("active model #%s is unreadable, using the shipped one: %s", row.id, exc)
+            return default_model()
+        self._model_id = row.id
+        logger.info("model loaded: #%s, %s examples (%s)", row.id, row.examples, row.trained_on)
+        return model

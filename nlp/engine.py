@@ -1,7 +1,9 @@
-"""The rules engine: tag a message with categories, urgency and the reasons, from a rule pack.
+"""The tagger: keyword rules first, a learned model beside them, urgency, and the reasons.
 
 Rule words are found with one Aho-Corasick pass over the normalised text (leftmost-longest, as a
 dictionary segmenter would cut them), so tagging never needs a full segmentation of the message.
+The model (nlp/model.py) decides where the rules are silent or where it is sure and they are not;
+`other` only when neither is confident.
 """
 
 from __future__ import annotations
@@ -11,10 +13,25 @@ from typing import NamedTuple
 
 import ahocorasick
 
+from nlp.model import Reading, TextModel
 from nlp.normalize import normalize
 from nlp.pack import OTHER, RulePack
 
 KEYWORD, EXCLUDE, CO_ANY, URGENT, URGENT_EXCLUDE = "keyword", "exclude", "co", "urgent", "calm"
+RULES, MODEL, NONE = "rules", "model", "none"
+
+
+class ModelSettings(NamedTuple):
+    """When the model speaks: above `sure` (its margin) it overrides rules that disagree; where the
+    rules are silent it decides above `floor`; below that the message is `other`."""
+
+    sure: float = -0.5
+    floor: float = -0.9
+    # A rule score this high stands whatever the model says: an admin's strong word is obeyed.
+    rules_sure: float = 5.0
+
+
+DEFAULT_SETTINGS = ModelSettings()
 
 
 # Named tuples, not dataclasses: one of each per message on the intake's path, where a frozen
@@ -35,10 +52,30 @@ class Tagging(NamedTuple):
     urgent_words: tuple[str, ...]
     excluded: dict[str, str]
     threshold: float
+    layer: str = RULES  # which layer decided: rules, model, or none (other)
+    reading: Reading | None = None
 
     @property
     def why(self) -> str:
         """The decision in words, for people trying the rules (worked out only when asked)."""
+        if self.reading is not None:
+            return self._why_both(self.reading)
+        return self._why_rules()
+
+    def _why_both(self, reading: Reading) -> str:
+        top = ", ".join(f"{g.category} {g.probability:.0%}" for g in reading.ranked[:3])
+        said = {
+            RULES: f"rules: {self._why_rules()}; the model agrees or is unsure ({top})",
+            MODEL: f"model: {top}, margin {reading.margin:+.2f} (rules said {self._rules_said()})",
+            NONE: f"neither layer is confident (rules: {self._rules_said()}; model: {top}) → {OTHER}",
+        }
+        return said[self.layer]
+
+    def _rules_said(self) -> str:
+        best = max(self.scores.items(), key=lambda kv: kv[1], default=None)
+        return f"{best[0]} {best[1]:g}" if best else "no rule word"
+
+    def _why_rules(self) -> str:
         reasons = []
         if self.scores.get(self.primary, 0.0) < self.threshold or self.primary not in self.scores:
             best = max(self.scores.items(), key=lambda kv: kv[1], default=None)
@@ -77,8 +114,12 @@ class _Word(NamedTuple):
 class RulesEngine:
     """Immutable once built; build a new one when the pack changes."""
 
-    def __init__(self, pack: RulePack) -> None:
+    def __init__(
+        self, pack: RulePack, model: TextModel | None = None, settings: ModelSettings = DEFAULT_SETTINGS
+    ) -> None:
         self.pack = pack
+        self.model = model
+        self.settings = settings
         self._order = {cid: i for i, cid in enumerate(pack.category_ids)}
         # Each category's co-rules as sets: (every one of, at least one of, weight).
         self._co = {
@@ -142,7 +183,18 @@ class RulesEngine:
         if co_hits or excluded:
             scores = self._adjust(scores, matches, co_hits, excluded)
         scores = {cid: round(v, 3) for cid, v in scores.items() if v > 0}
-        return self._decide(scores, matches, excluded, tuple(urgent_words), calm)
+        tagging = self._decide(scores, matches, excluded, tuple(urgent_words), calm)
+        return tagging if self.model is None else self._with_model(tagging, self.model.read(text))
+
+    def _with_model(self, tagging: Tagging, reading: Reading) -> Tagging:
+        best, ruled = reading.best.category, tagging.primary
+        strong = tagging.scores.get(ruled, 0.0) >= self.settings.rules_sure
+        if ruled != OTHER and (strong or best == ruled or reading.margin < self.settings.sure):
+            return tagging._replace(reading=reading)
+        if ruled == OTHER and reading.margin < self.settings.floor:
+            return tagging._replace(layer=NONE, reading=reading)
+        tags = (best, *[t for t in tagging.tags if t not in (best, OTHER)])
+        return tagging._replace(primary=best, tags=tags, layer=MODEL, reading=reading)
 
     def _adjust(
         self,

@@ -10,7 +10,8 @@ from aiohttp import web
 
 from bot import pages
 from bot.admin import auth
-from bot.keys import SESSIONMAKER
+from bot.config import model_settings
+from bot.keys import CONFIG, SESSIONMAKER
 from bot.rules import LiveRules
 from handlers.texts import LOCAL_TZ
 from handlers.workdays import say_date
@@ -37,7 +38,7 @@ def setup(app: web.Application) -> None:
     env.filters["due"] = say_date
     env.filters["masked"] = mask_personal  # where people beyond those responsible look
     app[PAGES] = env
-    app[issues.RULES] = LiveRules()
+    app[issues.RULES] = LiveRules(model_settings(app[CONFIG]))
     app[COOKIES] = auth.CookieKey()
     area = pages.area(guard)
     area.router.add_get("", home)

@@ -6,7 +6,7 @@ from storage.models.issues import OPEN_STATUSES, STATUSES, Issue, IssueEvent, Su
 from storage.models.org import GRID_LEVELS, MEMBER_ROLES, Building, Grid, InvalidCode, Member, checked_code
 from storage.models.outbox import OUTBOX_STATUSES, OutboxMessage
 from storage.models.people import Reporter
-from storage.models.rules import LabelledExample, RuleAudit, RulePackRow, RulesVersion
+from storage.models.rules import LabelledExample, RuleAudit, RulePackRow, RulesVersion, TaggingModel
 from storage.models.shared import AccessToken, Lease, Setting
 from storage.models.templates import ANY_CATEGORY, ReplyTemplate
 from storage.models.users import USER_ROLES, AdminSession, ApiToken, User
@@ -36,6 +36,7 @@ __all__ = [
     "RulePackRow",
     "RulesVersion",
     "Supporter",
+    "TaggingModel",
     "USER_ROLES",
     "AdminSession",
     "ApiToken",

@@ -1,10 +1,10 @@
-"""Keyword rule packs (TOML text, versioned) and the audit trail of every change to them."""
+"""Keyword rule packs (TOML text, versioned), learned models beside them, and the audit trail."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Integer, String, Text
+from sqlalchemy import Boolean, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, intpk
@@ -54,4 +54,20 @@ class LabelledExample(Base):
     was: Mapped[str] = mapped_column(String(32), default="")  # what the rules had said
     issue_id: Mapped[int | None] = mapped_column(Integer)
     actor: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[dt.datetime]
+
+
+class TaggingModel(Base):
+    """A trained model of the learned layer (nlp/model.py's gzip'd body), versioned like the packs:
+    the newest active one is in force in every process, picked up through RulesVersion."""
+
+    __tablename__ = "tagging_models"
+
+    id: Mapped[intpk]
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    examples: Mapped[int] = mapped_column(Integer)  # how many labelled texts it learned from
+    corrections: Mapped[int] = mapped_column(Integer, default=0)  # of them, people's re-categorisations
+    trained_on: Mapped[str] = mapped_column(String(256))
+    actor: Mapped[str] = mapped_column(String(128))
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import NotFound
-from storage.models import LabelledExample, RuleAudit, RulePackRow, RulesVersion
+from storage.models import LabelledExample, RuleAudit, RulePackRow, RulesVersion, TaggingModel
 from storage.repos._sql import Db
 
 
@@ -83,7 +83,7 @@ async def _bump_version(session: AsyncSession) -> None:
 
 
 # Audited beside the rule packs, under these names; not packs themselves.
-NOT_PACKS = ("reply_templates", "holidays")
+NOT_PACKS = ("reply_templates", "holidays", "model")
 
 
 async def audit(session: AsyncSession, limit: int = 50, of: str | None = None) -> list[RuleAudit]:
@@ -115,3 +115,44 @@ async def add_example(
 
 async def examples(session: AsyncSession) -> list[LabelledExample]:
     return list((await session.execute(select(LabelledExample).order_by(LabelledExample.id))).scalars())
+
+
+async def save_model(
+    session: AsyncSession,
+    body: bytes,
+    examples: int,
+    corrections: int,
+    trained_on: str,
+    actor: str,
+    now: dt.datetime,
+) -> TaggingModel:
+    """Store a trained model as the active one; every process picks it up on its next message."""
+    await session.execute(update(TaggingModel).values(active=False))
+    row = TaggingModel(
+        body=body,
+        examples=examples,
+        corrections=corrections,
+        trained_on=trained_on,
+        actor=actor,
+        active=True,
+        created_at=now,
+    )
+    session.add(row)
+    session.add(RuleAudit(pack="model", actor=actor, action="train", after=trained_on, at=now))
+    await _bump_version(session)
+    await session.flush()
+    return row
+
+
+async def active_model(session: AsyncSession) -> TaggingModel | None:
+    stmt = select(TaggingModel).where(TaggingModel.active.is_(True)).order_by(TaggingModel.id.desc()).limit(1)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def models(session: AsyncSession) -> list[TaggingModel]:
+    """Every model trained, newest first, without their bodies' use (for listing)."""
+    return list((await session.execute(select(TaggingModel).order_by(TaggingModel.id.desc()))).scalars())
+
+
+async def count_examples(session: AsyncSession) -> int:
+    return await session.scalar(select(func.count(LabelledExample.id))) or 0

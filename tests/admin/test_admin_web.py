@@ -110,21 +110,22 @@ async def test_a_recategorised_issue_becomes_a_labelled_example(
 
 
 async def test_a_rule_added_on_the_web_changes_the_try_it_answer(browser: Browser) -> None:
+    """A strong word (weight ≥ [tagging] rules_sure) stands whatever the learned layer says."""
     await browser.login("admin")
     await browser.get("/admin/rules")
     before = await browser.client.post(
-        "/admin/rules/try", json={"text": "投影仪又黑屏"}, headers={"X-CSRF-Token": browser.csrf}
+        "/admin/rules/try", json={"text": "啦啦啦啦"}, headers={"X-CSRF-Token": browser.csrf}
     )
     assert (await before.json())["winner"] == "other"
     resp = await browser.post(
-        "/admin/rules/words", {"category": "facilities", "word": "投影仪", "kind": "keyword", "weight": "3"}
+        "/admin/rules/words", {"category": "facilities", "word": "啦啦啦啦", "kind": "keyword", "weight": "6"}
     )
     assert "done=" in resp.headers["Location"]
     after = await browser.client.post(
-        "/admin/rules/try", json={"text": "投影仪又黑屏"}, headers={"X-CSRF-Token": browser.csrf}
+        "/admin/rules/try", json={"text": "啦啦啦啦"}, headers={"X-CSRF-Token": browser.csrf}
     )
     assert (await after.json())["winner"] == "facilities"
-    assert "投影仪" in (await browser.get("/admin/rules")).body_text
+    assert "啦啦啦啦" in (await browser.get("/admin/rules")).body_text
 
 
 async def test_a_broken_pack_is_refused_whole_with_its_line(browser: Browser) -> None:

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import pytest
+
+from bot.config import Config
 from bot.keys import SESSIONMAKER
 from nlp.defaults import default_pack
 from nlp.pack import dump_pack
 from nlp.pack_edit import add_keyword
 from storage import repos
+
+
+@pytest.fixture
+def config(db_url: str, fake_wechat) -> Config:
+    """The rules alone: the learned layer already knows a projector is a facility."""
+    from tests.conftest import make_config
+
+    return make_config(db_url, fake_wechat.url, tagging={"model": False})
 
 
 async def test_rule_edit_takes_effect_on_the_next_message(client, wx, clock):
