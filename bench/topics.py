@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/topics.py [--pairs tests/data/topic_pairs.csv]
 
-Each pair is two complaints of one building and category, labelled 1 (same problem) or 0. The pairs
+Each pair is two complaints of one building (of any category since #21: the last ten pairs cross
+categories), labelled 1 (same problem) or 0. The pairs
 were written for louwu, and the synonym groups of nlp/similarity.py were written looking at them, so
 the figures are optimistic: a development set, not a held-out test.
 """

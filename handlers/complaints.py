@@ -54,12 +54,12 @@ async def _emergency_first(ctx: HandlerContext, tagging: Tagging) -> str:
 
 
 async def similar_open_issue(ctx: HandlerContext, text: str, tagging: Tagging) -> Issue | None:
-    """The open issue of the sender's building and category that this text repeats, if any."""
+    """The open issue of the sender's building that this text repeats, if any: its category stands."""
     building_id = ctx.reporter.building_id
     if ctx.similarity is None or building_id is None:
         return None
     since = ctx.now - dt.timedelta(days=ctx.topics.window_days)
-    found = await repos.issues.candidates(ctx.session, building_id, tagging.primary, since)
+    found = await repos.issues.candidates(ctx.session, building_id, since)
     # Segmenting only when there is something to compare keeps the common path cheap.
     scored = [(ctx.similarity.score(text, issue.text), issue) for issue in found]
     best = max(scored, key=lambda s: s[0], default=(0.0, None))

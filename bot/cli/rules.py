@@ -17,14 +17,19 @@ from rich.table import Table
 
 from bot.cli.common import Fail, get_config, run, session_scope
 from bot.clock import Clock
-from bot.config import Config
+from bot.config import Config, model_settings
 from nlp import pack_edit
-from nlp.engine import RulesEngine
+from nlp.defaults import default_model
+from nlp.engine import ModelSettings, RulesEngine
 from nlp.evaluate import DataError, Example, Report, evaluate, read_labelled
 from nlp.explain import explain
+from nlp.model import ModelError, TextModel, loads
 from nlp.pack import PackError, RulePack, dump_pack, parse_pack
 from nlp.segment import Segmenter
 from nlp.suggest import mine_pack, split
+from nlp.train import Example as TrainingExample
+from nlp.train import read_examples, shipped_examples
+from nlp.train import train as learn
 from storage import repos
 from storage.errors import NotFound
 
@@ -150,6 +155,15 @@ def try_(text: str, pack_name: str | None) -> None:
     urgent = f"yes ({', '.join(e.urgent_words)})" if e.urgent else "no"
     console.print(f"[bold]urgent[/]: {urgent}")
     console.print(f"[bold]why[/]: {e.why}")
+    config = get_config()
+    engine = RulesEngine(pack, load_model(config), model_settings(config) or ModelSettings())
+    tagging = engine.tag(text)
+    reading = engine.model.read(text, explain=True) if engine.model else None
+    if reading is not None:
+        top = ", ".join(f"{g.category} {g.probability:.0%}" for g in reading.ranked[:3])
+        pushed = " ".join(f"{f}(+{x:g})" for f, x in reading.pushed)
+        console.print(f"[bold]model[/]: {top}; margin {reading.margin:+.2f}; pushed by {pushed or '—'}")
+    console.print(f"[bold]decided by[/]: {tagging.layer} → {tagging.primary}; {tagging.why}")
 
 
 @rules.command("import")
@@ -236,20 +250,35 @@ def _diff(before: str, after: str) -> str:
 @rules.command("eval")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object instead of tables.")
+@click.option("--model", "model_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A model file (rules train --out) instead of the active model.")  # fmt: skip
 @pack_option
-def eval_(file: Path, as_json: bool, pack_name: str | None) -> None:
-    """Evaluate a pack on a CSV with columns text,label."""
-    pack = load_pack(get_config(), pack_name)
+def eval_(file: Path, as_json: bool, model_file: Path | None, pack_name: str | None) -> None:
+    """Evaluate on a CSV with columns text,label: the rules only, the model only, and both combined."""
+    config = get_config()
+    pack = load_pack(config, pack_name)
+    model = _model_file(model_file) if model_file else load_model(config)
     data = _read(file)
-    engine = RulesEngine(pack)
+    combined = RulesEngine(pack, model, model_settings(config) or ModelSettings())
+    rules_only = RulesEngine(pack)
+    layers: dict[str, Callable[[str], str]] = {
+        "rules only": lambda t: rules_only.tag(t).primary,
+        "model only": lambda t: model.read(t).best.category,
+        "combined": lambda t: combined.tag(t).primary,
+    }
+    known = list(dict.fromkeys([*pack.category_ids, *model.classes]))
+    reports = {}
     with Progress(console=Console(stderr=True), transient=True, disable=as_json) as bar:
-        task = bar.add_task("evaluating", total=len(data))
-        report = evaluate(data, lambda t: engine.tag(t).primary, pack.category_ids,
-                          lambda n: bar.advance(task, n))  # fmt: skip
+        for name, predict in layers.items():
+            task = bar.add_task(f"evaluating {name}", total=len(data))
+            reports[name] = evaluate(data, predict, known, lambda n, t=task: bar.advance(t, n))
     if as_json:
-        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+        click.echo(json.dumps({k: r.as_dict() for k, r in reports.items()}, ensure_ascii=False, indent=1))
         return
-    print_report(report, f"pack {pack.name} on {file.name}")
+    for name, report in reports.items():
+        print_report(
+            report, f"{name} (pack {pack.name}, model of {model.info.examples} examples) on {file.name}"
+        )
 
 
 def _read(file: Path) -> list[Example]:
@@ -328,3 +357,76 @@ def examples(file: Path) -> None:
 async def _examples(config: Config) -> list[tuple[str, str, str]]:
     async with session_scope(config) as session:
         return [(e.text, e.category, e.was) for e in await repos.rules.examples(session)]
+
+
+@rules.command()
+@click.option("--examples", "extra", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A CSV of text,label to learn from as well.")  # fmt: skip
+@click.option(
+    "--only", is_flag=True, help="Learn from --examples alone (another taxonomy, e.g. for a benchmark)."
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the model to this file instead of making it the active one.")  # fmt: skip
+@actor_option
+def train(extra: Path | None, only: bool, out: Path | None, actor: str) -> None:
+    """Train the learned layer on the shipped examples, every correction people made (改类) and
+    --examples; store it as the active model, in force on the next message in every process."""
+    if only and extra is None:
+        raise Fail("--only needs --examples FILE")
+    config = get_config()
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("reading examples", total=3)
+        shipped = [] if only else shipped_examples()
+        corrections = [] if only or out else corrections_of(config)
+        given = read_examples(str(extra)) if extra else []
+        examples = [*shipped, *corrections, *given]
+        bar.update(task, advance=1, description=f"training on {len(examples)} examples")
+        where = _trained_on(len(shipped), len(corrections), extra, len(given))
+        try:
+            model = learn(examples, where)
+        except ValueError as exc:
+            raise Fail(str(exc)) from None
+        bar.update(task, advance=1, description="storing the model")
+        body = model.dumps()
+        if out:
+            out.write_bytes(body)
+        else:
+            store_model(config, body, len(examples), len(corrections), where, actor)
+        bar.update(task, advance=1)
+    told = f"written to {out}" if out else "active; running processes pick it up on their next message"
+    click.echo(f"model of {len(examples)} examples ({where}), {len(model.vocabulary)} features: {told}")
+
+
+def _trained_on(shipped: int, corrections: int, extra: Path | None, given: int) -> str:
+    parts = [f"{shipped} shipped"] if shipped else []
+    parts += [f"{corrections} corrections"] if corrections else []
+    parts += [f"{given} from {extra.name}"] if extra else []
+    return ", ".join(parts)
+
+
+def _model_file(path: Path) -> TextModel:
+    try:
+        return loads(path.read_bytes())
+    except ModelError as exc:
+        raise Fail(f"{path}: {exc}") from None
+
+
+@run
+async def load_model(config: Config) -> TextModel:
+    async with session_scope(config) as session:
+        row = await repos.rules.active_model(session)
+    return loads(row.body) if row is not None else default_model()
+
+
+@run
+async def corrections_of(config: Config) -> list[TrainingExample]:
+    async with session_scope(config) as session:
+        return [TrainingExample(e.text, e.category) for e in await repos.rules.examples(session)]
+
+
+@run
+async def store_model(
+    config: Config, body: bytes, examples: int, corrections: int, where: str, actor: str
+) -> None:
+    async with session_scope(config) as session:
+        await repos.rules.save_model(session, body, examples, corrections, where, actor, Clock().now())

@@ -190,14 +190,14 @@ async def get(session: AsyncSession, number: int) -> Issue | None:
 
 
 async def candidates(
-    session: AsyncSession, building_id: int, category: str, since: dt.datetime, limit: int = 200
+    session: AsyncSession, building_id: int, since: dt.datetime, limit: int = 200
 ) -> list[Issue]:
-    """Open issues of a building and category raised since `since`: what a new complaint may join."""
+    """Open issues of a building raised since `since`, whatever their category: what a new complaint
+    may join (two reports of one broken hand dryer can be tagged apart and are still one problem)."""
     stmt = (
         select(Issue)
         .where(
             Issue.building_id == building_id,
-            Issue.category == category,
             Issue.status.in_(OPEN_STATUSES),
             Issue.created_at >= since,
         )

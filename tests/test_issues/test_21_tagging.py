@@ -1,0 +1,105 @@
+"""#21: a learned layer beside the rules, corrections that teach, one topic whatever the tag."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from nlp.defaults import default_model, default_pack
+from nlp.engine import MODEL, NONE, RULES, ModelSettings, RulesEngine
+from nlp.model import ModelError, loads
+from nlp.train import Example, train
+from storage import repos
+from storage.models import Issue
+from tests.wx import WeChatSender
+
+ENGINE = RulesEngine(default_pack(), default_model())
+
+
+def test_a_model_read_back_from_its_bytes_reads_the_same() -> None:
+    model = train(
+        [Example("食堂关了", "dining"), Example("电梯坏了", "facilities"), Example("你好", "other")], "t"
+    )
+    again = loads(model.dumps())
+    assert again.read("食堂又关了").ranked == model.read("食堂又关了").ranked
+
+
+def test_a_body_that_is_not_a_model_is_refused_with_the_reason() -> None:
+    with pytest.raises(ModelError, match="not a louwu model"):
+        loads(b"not gzip")
+
+
+def test_training_needs_two_categories() -> None:
+    with pytest.raises(ValueError, match="at least two"):
+        train([Example("食堂关了", "dining")], "t")
+
+
+def test_the_model_decides_where_the_rules_are_silent() -> None:
+    tagging = ENGINE.tag("中午想困中觉，没地方躺")
+    assert tagging.scores == {} and tagging.layer == MODEL and tagging.primary == "worker_care"
+
+
+def test_the_rules_decide_when_the_model_agrees() -> None:
+    tagging = ENGINE.tag("四楼食堂下个月就关了，九百多人以后去哪吃饭？")
+    assert tagging.layer == RULES and tagging.primary == "dining"
+
+
+def test_neither_being_confident_is_other() -> None:
+    engine = RulesEngine(default_pack(), default_model(), ModelSettings(floor=5.0))
+    tagging = engine.tag("啦啦啦啦")
+    assert tagging.layer == NONE and tagging.primary == "other"
+
+
+def test_the_model_explains_itself_with_the_ngrams_that_pushed_it() -> None:
+    reading = default_model().read("茶水间有耗子屎", explain=True)
+    assert reading.best.category == "sanitation"
+    assert reading.pushed and all(x > 0 for _, x in reading.pushed)
+    assert abs(sum(g.probability for g in reading.ranked) - 1) < 1e-6
+
+
+@pytest.mark.usefixtures("demo")
+async def test_the_same_broken_dryer_joins_one_topic_whatever_its_tag(wx: WeChatSender) -> None:
+    alice, bob = wx.reporter("o_alice"), wx.reporter("o_bob")
+    await alice.follows("kdk")
+    await bob.follows("kdk")
+    assert "编号 #1" in await alice.says("五楼男厕所的烘手机坏了两个星期了，一直没人修")
+    joined = await bob.says("五楼男厕所烘手机坏了好久，麻烦物业修一下")
+    assert "已有人提出：#1" in joined
+
+
+@pytest.mark.usefixtures("demo")
+async def test_a_convener_recategorises_from_the_chat_and_it_becomes_an_example(
+    wx: WeChatSender, sessionmaker: Any
+) -> None:
+    alice, conv = wx.reporter("o_alice"), wx.reporter("o_conv_kdk")
+    await alice.follows("kdk")
+    await alice.says("四楼食堂下个月就关了，九百多人以后去哪吃饭？")
+    assert "改为「物业设施」" in await conv.says("改类 1 物业")
+    async with sessionmaker() as db:
+        [example] = await repos.rules.examples(db)
+        issue = (await db.execute(select(Issue))).scalar_one()
+    assert (example.category, example.was, issue.category) == ("facilities", "dining", "facilities")
+    assert "改类" in await alice.says("进度 1")
+
+
+@pytest.mark.usefixtures("demo")
+async def test_an_enterprise_correction_goes_to_the_service_team_and_the_reporter_is_told(
+    wx: WeChatSender, jobs: Any, fake_wechat: Any
+) -> None:
+    alice, conv = wx.reporter("o_alice"), wx.reporter("o_conv_kdk")
+    await wx.reporter("o_service_team").says("待办")  # its 48-hour window is open
+    await alice.follows("kdk")
+    await alice.says("四楼食堂下个月就关了，九百多人以后去哪吃饭？")
+    assert "首席服务团队" in await conv.says("改类 1 enterprise")
+    await jobs.dispatch_outbox()
+    assert any("#1" in m for m in fake_wechat.sent_to("o_service_team"))
+    assert any("首席服务团队" in m for m in fake_wechat.sent_to("o_alice"))
+
+
+@pytest.mark.usefixtures("demo")
+async def test_an_unknown_category_says_which_there_are(wx: WeChatSender) -> None:
+    await wx.reporter("o_alice").follows("kdk")
+    await wx.reporter("o_alice").says("四楼食堂下个月就关了")
+    assert "物业设施" in await wx.reporter("o_conv_kdk").says("改类 1 火星")
