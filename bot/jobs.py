@@ -16,6 +16,7 @@ from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot import training
 from bot.config import Config
 from bot.outbox import Dispatcher
 from bot.rules import LiveRules
@@ -69,6 +70,14 @@ class Jobs:
         if moved:
             self.dispatcher.wake()
         return moved
+
+    async def retrain_if_due(self) -> bool:
+        """Retrain the learned layer once enough corrections came in ([tagging] retrain_after)."""
+        async with self.sessionmaker.begin() as session:
+            if not await training.due(session, self.config.tagging.retrain_after):
+                return False
+            await training.retrain(session, SYSTEM, self.now())
+        return True
 
     async def check_spikes(self) -> int:
         """Alert grid leaders of spikes (many new issues of one category in one cluster), once a window."""

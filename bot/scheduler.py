@@ -158,6 +158,7 @@ class Scheduler:
         if mine:
             await self._jobs.check_deadlines()
             await self._jobs.check_spikes()
+            await self._jobs.retrain_if_due()
         return mine
 
     async def _guard(self, name: str, job: Callable[[], Awaitable[object]]) -> None:

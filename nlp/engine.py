@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import ahocorasick
 
+from nlp.danger import present
 from nlp.model import Reading, TextModel
 from nlp.normalize import normalize
 from nlp.pack import OTHER, RulePack
@@ -168,7 +169,8 @@ class RulesEngine:
         co_hits: dict[str, set[str]] = {}
         urgent_words: list[str] = []
         calm = False
-        for w in self._words(normalize(text)):
+        normal = normalize(text)
+        for w in self._words(normal):
             for category, keyword, weight in w.keywords:
                 if not any(m.category == category and m.keyword == keyword for m in matches):
                     matches.append(Match(category, w.word, keyword, weight))
@@ -183,6 +185,8 @@ class RulesEngine:
         if co_hits or excluded:
             scores = self._adjust(scores, matches, co_hits, excluded)
         scores = {cid: round(v, 3) for cid, v in scores.items() if v > 0}
+        # A danger word counts only where its clause speaks of a danger here and now (nlp/danger.py).
+        calm = calm or (bool(urgent_words) and not present(normal, tuple(urgent_words)))
         tagging = self._decide(scores, matches, excluded, tuple(urgent_words), calm)
         return tagging if self.model is None else self._with_model(tagging, self.model.read(text))
 

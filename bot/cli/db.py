@@ -1,4 +1,5 @@
-"""`louwu db upgrade`: migrate the schema to head and, on a new database, load the default rules."""
+"""`louwu db upgrade`: migrate the schema to head and, on a new database, load the default rules and
+model."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import click
 from bot.cli.common import database_errors, get_config, run, session_scope
 from bot.clock import Clock
 from bot.config import Config
-from nlp.defaults import DEFAULT_PACK_NAME, default_pack_text
+from nlp.defaults import DEFAULT_PACK_NAME, default_model, default_model_body, default_pack_text
 from storage import repos, schema
 from storage.db import is_sqlite
 
@@ -28,7 +29,7 @@ def upgrade() -> None:
     where = url.split("///", 1)[-1] if is_sqlite(url) else "PostgreSQL"
     click.echo(f"database at {schema.head_revision()} ({where})")
     if loaded:
-        click.echo("default rule pack loaded")
+        click.echo("default rule pack and model loaded")
 
 
 @run
@@ -45,4 +46,10 @@ async def _load_default_rules(config: Config) -> bool:
             Clock().now(),
             activate=True,
         )
+        if await repos.rules.active_model(session) is None:
+            model = default_model()
+            await repos.rules.save_model(
+                session, default_model_body(), model.info.examples, 0, model.info.trained_on,
+                "louwu db upgrade", Clock().now(),
+            )  # fmt: skip
         return True

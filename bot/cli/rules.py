@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from bot import training
 from bot.cli.common import Fail, get_config, run, session_scope
 from bot.clock import Clock
 from bot.config import Config, model_settings
@@ -421,7 +422,7 @@ async def load_model(config: Config) -> TextModel:
 @run
 async def corrections_of(config: Config) -> list[TrainingExample]:
     async with session_scope(config) as session:
-        return [TrainingExample(e.text, e.category) for e in await repos.rules.examples(session)]
+        return await training.corrections(session)
 
 
 @run

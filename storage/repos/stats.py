@@ -1,4 +1,5 @@
-"""What the dashboard counts: issues with when they were first accepted and resolved."""
+"""What the dashboard counts: issues with when they were first accepted and resolved, and the tag
+they were filed under when a person corrected it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Issue, IssueEvent
+from storage.models import Issue, IssueEvent, LabelledExample
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,8 @@ class IssueFacts:
     resolved_at: dt.datetime | None
     rating: int | None
     overdue: int
+    first_tag: str = ""  # the category it was filed under, before anyone corrected it
+    corrected: bool = False
 
 
 async def facts(
@@ -44,9 +47,13 @@ async def facts(
     issues = (await session.execute(stmt)).all()
     ids = [row.id for row in issues]
     times: dict[tuple[int, str], dt.datetime] = {}
+    was: dict[int, str] = {}
     if ids:
         rows = await session.execute(select(firsts).where(firsts.c.issue_id.in_(ids)))
         times = {(r.issue_id, r.kind): r.at for r in rows}
+        fixes = select(LabelledExample.issue_id, LabelledExample.was).where(LabelledExample.issue_id.in_(ids))
+        for issue_id, before in (await session.execute(fixes.order_by(LabelledExample.id.desc()))).all():
+            was[issue_id] = before  # the earliest correction's "was" is written last
     return [
         IssueFacts(
             r.category,
@@ -56,6 +63,8 @@ async def facts(
             times.get((r.id, "resolved")),
             r.rating,
             r.overdue,
+            was.get(r.id, r.category),
+            r.id in was,
         )
         for r in issues
     ]

@@ -145,7 +145,7 @@ async def test_the_dashboard_draws_its_charts(browser: Browser, wx: WeChatSender
     await browser.login("admin")
     page = await browser.get("/admin/dashboard")
     assert page.status == 200
-    assert page.body_text.count("<svg") == 5 and "每周反映数" in page.body_text
+    assert page.body_text.count("<svg") == 6 and "每周反映数" in page.body_text
 
 
 async def test_the_dashboard_marks_a_spike(browser: Browser, wx: WeChatSender) -> None:

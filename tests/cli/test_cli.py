@@ -34,9 +34,9 @@ def louwu(cfg: Path, *args: str):
 def test_db_upgrade_creates_the_schema_and_loads_default_rules(cfg):
     result = louwu(cfg, "db", "upgrade")
     assert result.exit_code == 0, result.output
-    assert "default rule pack loaded" in result.output
+    assert "default rule pack and model loaded" in result.output
     again = louwu(cfg, "db", "upgrade")
-    assert "default rule pack loaded" not in again.output
+    assert "default rule pack and model loaded" not in again.output
 
 
 def test_seed_twice_changes_nothing_the_second_time(cfg):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from bot.config import TaggingConfig
 from nlp.defaults import default_model, default_pack
 from nlp.engine import MODEL, NONE, RULES, ModelSettings, RulesEngine
 from nlp.model import ModelError, loads
@@ -103,3 +105,37 @@ async def test_an_unknown_category_says_which_there_are(wx: WeChatSender) -> Non
     await wx.reporter("o_alice").follows("kdk")
     await wx.reporter("o_alice").says("四楼食堂下个月就关了")
     assert "物业设施" in await wx.reporter("o_conv_kdk").says("改类 1 火星")
+
+
+@pytest.mark.usefixtures("demo")
+async def test_the_triage_view_lists_other_with_two_guesses_and_one_click_recategorises(
+    browser: Any, wx: WeChatSender, sessionmaker: Any
+) -> None:
+    await wx.reporter("o_alice").follows("kdk")
+    await wx.reporter("o_alice").says("啦啦啦啦")
+    await browser.login("admin")
+    page = await browser.get("/admin/triage")
+    assert "#1" in page.body_text and page.body_text.count('name="action" value="recategorise"') == 2
+    resp = await browser.post(
+        "/admin/issues/1", {"action": "recategorise", "note": "dining", "back": "triage"}
+    )
+    assert resp.headers["Location"].startswith("/admin/triage?done=")
+    async with sessionmaker() as db:
+        assert (await db.execute(select(Issue.category))).scalar_one() == "dining"
+
+
+@pytest.mark.usefixtures("demo")
+async def test_enough_corrections_retrain_the_model_on_their_own(
+    wx: WeChatSender, sessionmaker: Any, jobs: Any
+) -> None:
+    jobs.config = dataclasses.replace(jobs.config, tagging=TaggingConfig(retrain_after=2))
+    await wx.reporter("o_alice").follows("kdk")
+    await wx.reporter("o_alice").says("四楼食堂下个月就关了")
+    assert not await jobs.retrain_if_due()
+    await wx.reporter("o_conv_kdk").says("改类 1 物业设施")
+    await wx.reporter("o_conv_kdk").says("改类 1 企业服务")
+    assert await jobs.retrain_if_due()
+    async with sessionmaker() as db:
+        model = await repos.rules.active_model(db)
+    assert model is not None and model.corrections == 2
+    assert not await jobs.retrain_if_due()  # nothing new since

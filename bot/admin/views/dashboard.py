@@ -1,5 +1,6 @@
 """The dashboard: issues per category per week, open against resolved, time to accept and to resolve,
-satisfaction, the topics most people raised, and what is overdue; as charts, within the user's scope."""
+satisfaction, tagging health, the topics most people raised, and what is overdue; as charts, within
+the user's scope."""
 
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ async def page(request: web.Request) -> web.Response:
             await repos.issues.created_since(db, now - window), buildings, cfg.min_issues
         )
     labels = [f"{w.month}/{w.day}" for w in weeks]
+    health = tagging_health(facts, weeks)
     used = [c for c in names if any(f.category == c for f in facts)]
     return await render(
         request,
@@ -64,6 +66,8 @@ async def page(request: web.Request) -> web.Response:
         accept=charts.hbars(medians(facts, names, "accept"), "受理用时中位数"),
         resolve=charts.hbars(medians(facts, names, "resolve"), "办结用时中位数"),
         ratings=charts.hbars(satisfaction(facts), "满意度", RATING_COLORS),
+        tagging=charts.lines(labels, health, "分类质量（每周，百分比与件数）"),
+        tagging_legend=charts.legend(list(health)),
         top=top.rows,
         names=names,
         spikes=[
@@ -107,6 +111,20 @@ def medians(facts: list[IssueFacts], names: dict[str, str], stage: str) -> list[
         shown = f"{m:.1f} 小时" if m < 48 else f"{m / 24:.1f} 天"
         rows.append((names.get(cid, cid), m, f"{shown}（{len(values)} 件）"))
     return rows
+
+
+def tagging_health(facts: list[IssueFacts], weeks: list[dt.date]) -> dict[str, list[int]]:
+    """Per week of filing: the share first tagged 其他, how many people corrected, and the share of
+    first tags nobody had to correct (an estimate of the tagger's accuracy)."""
+    filed = Counter(week_of(f.created_at) for f in facts)
+    other = Counter(week_of(f.created_at) for f in facts if f.first_tag == "other")
+    fixed = Counter(week_of(f.created_at) for f in facts if f.corrected)
+    share = lambda c, w: round(100 * c[w] / filed[w]) if filed[w] else 0  # noqa: E731
+    return {
+        "其他占比 %": [share(other, w) for w in weeks],
+        "改类件数": [fixed[w] for w in weeks],
+        "首次分类准确率 %": [100 - share(fixed, w) if filed[w] else 0 for w in weeks],
+    }
 
 
 def satisfaction(facts: list[IssueFacts]) -> list[tuple[str, float, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,6 +15,9 @@ from bot.admin.scope import Scope, scope_of
 from bot.keys import CLOCK, SCHEDULER, SESSIONMAKER
 from bot.rules import LiveRules
 from handlers import complaints, issue_actions, lifecycle, texts
+from nlp.engine import RulesEngine
+from nlp.model import Guess
+from nlp.pack import OTHER
 from storage import repos
 from storage.models import STATUSES, Issue
 from storage.repos.board import SORTS, BoardQuery
@@ -25,6 +29,7 @@ MAX_PAGE = 100_000  # beyond any real board; keeps OFFSET within the database's 
 
 def routes(router: web.UrlDispatcher) -> None:
     router.add_get("/issues", board)
+    router.add_get("/triage", triage)
     router.add_post("/issues/new", file_for)
     router.add_get(r"/issues/{number:\d+}", issue_page)
     router.add_post(r"/issues/{number:\d+}", act)
@@ -79,6 +84,39 @@ async def board(request: web.Request) -> web.Response:
     )
 
 
+@dataclass(frozen=True)
+class Unplaced:
+    number: int
+    building: str | None
+    text: str
+    guesses: tuple[Guess, ...]
+
+
+async def triage(request: web.Request) -> web.Response:
+    """其他 waiting for a person: open issues in the user's scope with the model's two best guesses."""
+    async with request.config_dict[SESSIONMAKER]() as db:
+        where = await scope_of(db, request[USER])
+        q = BoardQuery(status="open", category=OTHER, within=where.buildings, sort="oldest", size=100)
+        page = await repos.board.board(db, q)
+        engine = await request.config_dict[RULES].engine(db)
+        names = await categories(request, db)
+    rows = [Unplaced(r.number, r.building, r.text, _guesses(engine, r.text)) for r in page.rows]
+    return await render(
+        request,
+        "triage.html",
+        rows=rows,
+        categories=names,
+        done=request.query.get("done", ""),
+        error=request.query.get("error", ""),
+    )
+
+
+def _guesses(engine: RulesEngine, text: str) -> tuple[Guess, ...]:
+    if engine.model is None:
+        return ()
+    return tuple(g for g in engine.model.read(text).ranked if g.category != OTHER)[:2]
+
+
 async def _issue(request: web.Request, db: AsyncSession) -> tuple[Issue, Scope]:
     issue = await repos.issues.get(db, int(request.match_info["number"]))
     if issue is None:
@@ -129,16 +167,18 @@ async def act(request: web.Request) -> web.StreamResponse:
     app, user = request.config_dict, request[USER]
     actor, now = f"{user.name}（管理后台）", app[CLOCK].now()
     number = int(request.match_info["number"])
+    # The triage view sends people back to it; anything else returns to the issue's page.
+    back = "/admin/triage?" if form.get("back") == "triage" else f"/admin/issues/{number}?"
     try:
         async with app[SESSIONMAKER].begin() as db:
             issue, scope = await _issue(request, db)
             engine = await app[RULES].engine(db)
             done = await issue_actions.perform(db, issue, action, note, actor, now, engine, scope.reaches)
     except (issue_actions.Refused, lifecycle.IllegalTransition) as exc:
-        raise web.HTTPFound(f"/admin/issues/{number}?" + urlencode({"error": exc.reply})) from None
+        raise web.HTTPFound(back + urlencode({"error": exc.reply})) from None
     if SCHEDULER in app:  # the people on the issue hear of it now, not at the next tick
         app[SCHEDULER].wake_dispatch()
-    raise web.HTTPFound(f"/admin/issues/{number}?" + urlencode({"done": done}))
+    raise web.HTTPFound(back + urlencode({"done": done}))
 
 
 async def file_for(request: web.Request) -> web.StreamResponse:
