@@ -36,6 +36,10 @@ class Segmenter:
         """Words of the normalised text, without whitespace and punctuation."""
         return [t for t in self._tok.lcut(normalize(text), HMM=self._hmm) if _is_word(t)]
 
+    def knows(self, word: str) -> bool:
+        """Whether `word` is a word of jieba's dictionary (or a rule word)."""
+        return self._tok.FREQ.get(word, 0) > 0
+
 
 def _is_word(token: str) -> bool:
     return any(ch.isalnum() for ch in token)

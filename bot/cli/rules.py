@@ -27,7 +27,7 @@ from nlp.explain import explain
 from nlp.model import ModelError, TextModel, loads
 from nlp.pack import PackError, RulePack, dump_pack, parse_pack
 from nlp.segment import Segmenter
-from nlp.suggest import mine_pack, split
+from nlp.suggest import from_model
 from nlp.train import Example as TrainingExample
 from nlp.train import read_examples, shipped_examples
 from nlp.train import train as learn
@@ -313,39 +313,28 @@ def print_report(report: Report, title: str) -> None:
 
 
 @rules.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("mined_pack.toml"),
-              show_default=True, help="Where to write the mined pack for review.")  # fmt: skip
-@click.option("--name", default="mined", show_default=True, help="Name of the mined pack.")
-@click.option("--holdout", type=click.FloatRange(0.0, 0.9), default=0.0,
-              help="Keep this share aside and evaluate the mined pack on it.")  # fmt: skip
-def suggest(file: Path, out: Path, name: str, holdout: float) -> None:
-    """Mine keywords per label from a labelled CSV into a pack an admin can review and import."""
-    data = _read(file)
-    train, test = split(data, holdout) if holdout else (data, [])
-    seg = Segmenter()
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("mining (10 passes)", total=10)
-        pack, found = mine_pack(train, seg.tokens, name=name, progress=lambda n: bar.advance(task, n))
-    out.write_text(dump_pack(pack), "utf-8")
-    click.echo(f"wrote {out}: {len(pack.categories)} categories, "
-               f"{sum(len(c.keywords) for c in pack.categories)} keywords; "
-               f"review it, then `louwu rules import {out}`")  # fmt: skip
-    engine = RulesEngine(pack)
-    predict = lambda t: engine.tag(t).primary  # noqa: E731
-    print_report(
-        evaluate(train, predict, pack.category_ids), f"mined pack on its {len(train)} training messages"
-    )
-    if test:
-        print_report(
-            evaluate(test, predict, pack.category_ids), f"mined pack on {len(test)} held-out messages"
-        )
+@click.option("--category", help="Only this category's suggestions.")
+@click.option("--limit", default=8, show_default=True, help="Suggestions per category.")
+@pack_option
+def suggest(category: str | None, limit: int, pack_name: str | None) -> None:
+    """Words the active model leans on that no rule holds yet, each with the command that adopts it."""
+    config = get_config()
+    pack = load_pack(config, pack_name)
+    found = from_model(load_model(config), pack, Segmenter().knows, per_category=limit)
+    if category and category not in found:
+        raise Fail(f"no suggestions for {category!r} (categories: {', '.join(found)})")
+    table = Table("category", "word", "weight", "model push", "adopt with")
+    for label, rows in found.items():
+        for s in rows if category in (None, label) else ():
+            table.add_row(label, s.word, f"{s.weight:g}", f"{s.push:+.3f}",
+                          f"louwu rules add {label} {s.word} --weight {s.weight:g}")  # fmt: skip
+    console.print(table)
 
 
 @rules.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def examples(file: Path) -> None:
-    """Write the issues people re-categorised (admin web) as text,label CSV, for `rules suggest`/`eval`."""
+    """Write the issues people re-categorised (改类) as text,label CSV, for `rules eval` or `train --examples`."""
     rows = _examples(get_config())
     with file.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)

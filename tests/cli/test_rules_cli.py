@@ -52,7 +52,7 @@ def test_export_then_import_under_another_name(cfg, tmp_path):
 
 def test_eval_json_has_the_documented_fields(cfg):
     result = louwu(cfg, "rules", "eval", str(DEV_SET), "--json")
-    data = json.loads(result.output)
+    data = json.loads(result.output)["rules only"]
     assert {"accuracy", "macro_f1", "per_category"} <= set(data)
     assert set(data["per_category"]["dining"]) == {"precision", "recall", "f1", "support"}
     assert data["accuracy"] > 0.9
@@ -73,10 +73,22 @@ def test_eval_of_a_csv_without_columns_is_one_line(cfg, tmp_path):
     assert "needs columns 'text' and 'label'" in result.output
 
 
-def test_suggest_with_holdout_writes_a_pack_that_imports(cfg, tmp_path):
-    out = tmp_path / "mined.toml"
-    result = louwu(cfg, "rules", "suggest", str(DEV_SET), "--holdout", "0.2", "--out", str(out))
+def test_suggest_names_words_and_the_command_that_adopts_each(cfg):
+    result = louwu(cfg, "rules", "suggest", "--category", "neighborhood")
     assert result.exit_code == 0, result.output
-    assert "held-out" in result.output and "training" in result.output
-    assert louwu(cfg, "rules", "import", str(out)).exit_code == 0
-    assert louwu(cfg, "rules", "eval", str(DEV_SET), "--pack", "mined", "--json").exit_code == 0
+    assert "louwu rules add neighborhood" in result.output
+
+
+def test_train_stores_a_model_that_eval_reports_three_ways(cfg, tmp_path):
+    extra = tmp_path / "extra.csv"
+    extra.write_text("text,label\n楼下烧烤摊油烟太大,neighborhood\n")
+    result = louwu(cfg, "rules", "train", "--examples", str(extra))
+    assert result.exit_code == 0, result.output
+    assert "1 from extra.csv" in result.output
+    report = json.loads(louwu(cfg, "rules", "eval", str(DEV_SET), "--json").output)
+    assert set(report) == {"rules only", "model only", "combined"}
+
+
+def test_try_says_which_layer_decided(cfg):
+    out = louwu(cfg, "rules", "try", "中午想困中觉，没地方躺").output
+    assert "decided by" in out and "model" in out

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from nlp.engine import RulesEngine
+from nlp.defaults import default_pack
 from nlp.evaluate import DataError, Example, read_labelled, score
 from nlp.segment import Segmenter
-from nlp.suggest import mine_pack, split
+from nlp.suggest import from_model, split
+from nlp.train import Example as TrainingExample
+from nlp.train import train
 
 DEV_SET = Path(__file__).parents[1] / "data" / "dev_set.csv"
 REAL = Path(__file__).parents[3] / "shared" / "data" / "teddy2020c_subjects.csv"
@@ -57,13 +59,14 @@ def test_development_set_is_large_and_covers_every_category():
     assert len({e.label for e in data}) == 9
 
 
-def test_mined_pack_learns_the_words_of_each_label():
-    examples = [Example(f"食堂饭菜太贵了{i}", "dining") for i in range(6)]
-    examples += [Example(f"电梯又坏了{i}", "facilities") for i in range(6)]
-    pack, _ = mine_pack(examples, Segmenter().tokens)
-    engine = RulesEngine(pack)
-    assert engine.tag("食堂好贵").primary == "dining"
-    assert engine.tag("电梯坏了").primary == "facilities"
+def test_suggestions_are_the_models_strongest_words_that_no_rule_holds():
+    model = train(
+        [Example(f"茶水间有耗子{i}", "sanitation") for i in range(5)] + [Example("电梯坏了", "facilities")],
+        "t",
+    )
+    found = from_model(model, default_pack(), Segmenter().knows)
+    words = [s.word for s in found["sanitation"]]
+    assert words and not set(words) & default_pack().words()
 
 
 def test_split_is_stratified():
@@ -73,11 +76,9 @@ def test_split_is_stratified():
 
 
 @pytest.mark.skipif(not REAL.exists(), reason="real data not present: ../shared/data/ is beside the repo")
-def test_mined_pack_generalises_on_real_messages():
+def test_the_trainer_generalises_on_real_messages():
     examples = read_labelled(REAL).examples[:3000]
-    train, test = split(examples, 0.2)
-    seg = Segmenter()
-    pack, _ = mine_pack(train, seg.tokens, epochs=3)
-    engine = RulesEngine(pack)
-    report = score([(e.label, engine.tag(e.text).primary) for e in test], pack.category_ids)
+    train_rows, test = split(examples, 0.2)
+    model = train([TrainingExample(e.text, e.label) for e in train_rows], "teddy")
+    report = score([(e.label, model.read(e.text).best.category) for e in test], model.classes)
     assert report.macro_f1 > 0.6

@@ -18,6 +18,8 @@ from nlp.engine import RulesEngine
 from nlp.evaluate import score
 from nlp.explain import explain
 from nlp.pack import PackError, RulePack, dump_pack, parse_pack
+from nlp.similarity import shared_similarity
+from nlp.suggest import Suggestion, from_model
 from storage import repos
 
 KINDS = ("keyword", "synonym", "exclude", "urgent")
@@ -59,10 +61,18 @@ async def page(request: web.Request) -> web.Response:
         explained=await asyncio.to_thread(explain, engine.pack, text, engine) if text else None,
         examples=len(examples),
         report=report,
+        suggestions=await asyncio.to_thread(_suggestions, engine),
         kinds=KINDS,
         done=request.query.get("done", ""),
         error=request.query.get("error", ""),
     )
+
+
+def _suggestions(engine: RulesEngine) -> dict[str, list[Suggestion]]:
+    """The learned layer's strongest words that no rule holds yet, a few per category."""
+    if engine.model is None:
+        return {}
+    return from_model(engine.model, engine.pack, shared_similarity().segmenter.knows, per_category=5)
 
 
 async def try_it(request: web.Request) -> web.Response:
