@@ -1,21 +1,23 @@
 """The learned layer: a linear model over TF-IDF character 1–3-grams, read from plain numbers.
 
-Training (nlp/train.py) uses scikit-learn; using the model does not: a serving process keeps a
-vocabulary, one IDF weight and one row of class weights a feature (NumPy arrays of float32), and
-scores a message with a dictionary look-up per n-gram and one small product. The body is gzip'd
-JSON with the arrays in base64, stored in the database like a rule pack and shipped as the default
-model."""
+Training (nlp/train.py) uses scikit-learn and NumPy; using the model needs neither: a serving
+process keeps a vocabulary, one IDF weight a feature and one weight a feature per class (float32
+arrays of the standard library), and scores a message with a dictionary look-up per n-gram and a
+sum per class. The body is gzip'd JSON with the arrays in base64 (class-major), stored in the
+database like a rule pack and shipped as the default model."""
 
 from __future__ import annotations
 
 import base64
 import gzip
 import json
+import math
+import sys
+from array import array
 from collections import Counter
 from dataclasses import dataclass
+from operator import mul
 from typing import NamedTuple
-
-import numpy as np
 
 from nlp.normalize import normalize
 
@@ -59,49 +61,51 @@ class TextModel:
         self,
         classes: list[str],
         vocabulary: dict[str, int],
-        idf: np.ndarray,
-        weights: np.ndarray,
-        intercepts: np.ndarray,
+        idf: array,
+        by_class: list[array],
+        intercepts: list[float],
         info: ModelInfo,
     ) -> None:
         self.classes = classes
         self.vocabulary = vocabulary
-        self.idf = idf.astype(np.float32)
-        self.weights = weights.astype(np.float32).reshape(len(vocabulary), len(classes))
-        self.intercepts = intercepts.astype(np.float32)
+        self.idf = idf
+        self.by_class = by_class  # one weight a feature, per class
+        self.intercepts = intercepts
         self.info = info
 
-    def _vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def _vector(self, text: str) -> tuple[list[int], list[float]]:
         """The known n-grams' ids and their TF-IDF values (sublinear tf, l2-normalised)."""
-        get = self.vocabulary.get
+        get, idf = self.vocabulary.get, self.idf
         counts = Counter(i for f in features(text) if (i := get(f)) is not None)
-        ids = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-        values = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))) * self.idf[
-            ids
-        ]
-        norm = float(np.sqrt(values @ values)) or 1.0
-        return ids, values / norm
+        ids = list(counts)
+        values = [(1.0 + math.log(n)) * idf[i] for i, n in counts.items()]
+        norm = math.sqrt(sum(v * v for v in values)) or 1.0
+        return ids, [v / norm for v in values]
 
-    def decision(self, text: str) -> np.ndarray:
+    def decision(self, text: str) -> list[float]:
         ids, values = self._vector(text)
-        return values @ self.weights[ids] + self.intercepts
+        # map() keeps the per-feature loop in C: a few hundred look-ups per class.
+        return [
+            b + sum(map(mul, map(w.__getitem__, ids), values))
+            for w, b in zip(self.by_class, self.intercepts, strict=True)
+        ]
 
     def read(self, text: str, explain: bool = False) -> Reading:
         scores = self.decision(text)
         # A softmax of the margins, so people see shares that add up to 1 (not calibrated odds).
-        exps = np.exp(3.0 * (scores - scores.max()))
-        shares = exps / exps.sum()
-        order = np.argsort(-scores)
-        ranked = tuple(Guess(self.classes[c], float(shares[c])) for c in order)
-        pushed = self._pushed(text, int(order[0])) if explain else ()
-        return Reading(ranked, float(scores[order[0]]), pushed)
+        top = max(scores)
+        exps = [math.exp(3.0 * (s - top)) for s in scores]
+        total = sum(exps)
+        order = sorted(range(len(scores)), key=lambda c: -scores[c])
+        ranked = tuple(Guess(self.classes[c], exps[c] / total) for c in order)
+        pushed = self._pushed(text, order[0]) if explain else ()
+        return Reading(ranked, scores[order[0]], pushed)
 
     def _pushed(self, text: str, c: int, limit: int = 8) -> tuple[tuple[str, float], ...]:
         names = {i: f for f in set(features(text)) if (i := self.vocabulary.get(f)) is not None}
         ids, values = self._vector(text)
-        parts = sorted(
-            zip(ids.tolist(), (values * self.weights[ids, c]).tolist(), strict=True), key=lambda p: -p[1]
-        )
+        w = self.by_class[c]
+        parts = sorted(((i, v * w[i]) for i, v in zip(ids, values, strict=True)), key=lambda p: -p[1])
         return tuple((names[i], round(x, 3)) for i, x in parts[:limit] if x > 0)
 
     def dumps(self) -> bytes:
@@ -110,20 +114,32 @@ class TextModel:
             "classes": self.classes,
             "features": "\n".join(sorted(self.vocabulary, key=self.vocabulary.__getitem__)),
             "idf": _b64(self.idf),
-            "weights": _b64(self.weights),
-            "intercepts": self.intercepts.tolist(),
+            "weights": _b64(array("f", b"".join(_le(w) for w in self.by_class))),
+            "intercepts": self.intercepts,
             "examples": self.info.examples,
             "trained_on": self.info.trained_on,
         }
         return gzip.compress(json.dumps(body, ensure_ascii=False).encode(), 6)
 
 
-def _b64(values: np.ndarray) -> str:
-    return base64.b64encode(values.astype("<f4").tobytes()).decode()
+def _le(values: array) -> bytes:
+    """Little-endian float32 bytes, whatever the machine's order."""
+    if sys.byteorder == "little":
+        return values.tobytes()
+    swapped = array("f", values)
+    swapped.byteswap()
+    return swapped.tobytes()
 
 
-def _array(text: str) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(text), dtype="<f4")
+def _b64(values: array) -> str:
+    return base64.b64encode(_le(values)).decode()
+
+
+def _array(text: str) -> array:
+    values = array("f", base64.b64decode(text))
+    if sys.byteorder != "little":
+        values.byteswap()
+    return values
 
 
 class ModelError(ValueError):
@@ -141,9 +157,11 @@ def loads(blob: bytes) -> TextModel:
         names, classes = body["features"].split("\n"), list(body["classes"])
         idf, weights = _array(body["idf"]), _array(body["weights"])
         info = ModelInfo(int(body["examples"]), str(body["trained_on"]))
-        intercepts = np.asarray(body["intercepts"], dtype=np.float32)
+        intercepts = [float(b) for b in body["intercepts"]]
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"a louwu model with a missing or broken part: {exc}") from None
-    if len(weights) != len(names) * len(classes) or len(idf) != len(names) or len(intercepts) != len(classes):
+    n = len(names)
+    if len(weights) != n * len(classes) or len(idf) != n or len(intercepts) != len(classes):
         raise ModelError("a model whose weights do not match its features")
-    return TextModel(classes, {f: i for i, f in enumerate(names)}, idf, weights, intercepts, info)
+    by_class = [weights[c * n : (c + 1) * n] for c in range(len(classes))]
+    return TextModel(classes, {f: i for i, f in enumerate(names)}, idf, by_class, intercepts, info)

@@ -44,9 +44,9 @@ def from_model(
     for c, label in enumerate(model.classes):
         if label == OTHER or label not in pack.category_ids:
             continue
-        column = model.weights[:, c]
+        column = model.by_class[c]
         found: list[Suggestion] = []
-        for i in column.argsort()[::-1]:
+        for i in sorted(range(len(column)), key=column.__getitem__, reverse=True):
             word, push = names[i], float(column[i])
             if push <= 0 or len(found) >= per_category:
                 break

@@ -4,6 +4,7 @@ exported to the plain numbers nlp/model.py reads. Also the shipped examples it l
 from __future__ import annotations
 
 import csv
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -37,7 +38,7 @@ def read_examples(path: str, text_column: str = "text", label_column: str = "lab
         return [Example(r[text_column], r[label_column]) for r in reader if r[text_column].strip()]
 
 
-def train(examples: Iterable[Example], trained_on: str, c: float = 0.5) -> TextModel:
+def train(examples: Iterable[Example], trained_on: str, c: float = 0.5, min_df: int = 1) -> TextModel:
     """A model of every label among the examples (at least two)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.svm import LinearSVC
@@ -46,7 +47,7 @@ def train(examples: Iterable[Example], trained_on: str, c: float = 0.5) -> TextM
     labels = sorted({e.label for e in rows})
     if len(labels) < 2:
         raise ValueError(f"training needs examples of at least two categories, got {labels}")
-    vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True)
+    vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=min_df)
     x = vectorizer.fit_transform([e.text for e in rows])
     svm = LinearSVC(C=c).fit(x, [e.label for e in rows])
     coef, intercepts = svm.coef_, svm.intercept_
@@ -56,8 +57,12 @@ def train(examples: Iterable[Example], trained_on: str, c: float = 0.5) -> TextM
     return TextModel(
         [str(c) for c in svm.classes_],
         {str(f): i for i, f in enumerate(names)},
-        vectorizer.idf_,
-        np.ascontiguousarray(coef.T),
-        intercepts,
+        _floats(vectorizer.idf_),
+        [_floats(row) for row in coef],
+        [float(b) for b in intercepts],
         ModelInfo(len(rows), trained_on),
     )
+
+
+def _floats(values: np.ndarray) -> array:
+    return array("f", np.asarray(values, dtype=np.float32).tobytes())
