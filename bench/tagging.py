@@ -139,9 +139,7 @@ def main() -> None:
         f"start (fresh process): engine ready {cold[0]:.2f} s; with jieba for `try`: cold {cold[1]:.2f} s, "
         f"warm {warm[1]:.2f} s"
     )
-    print(
-        f"the learned layer in a fresh process: +{model_s:.2f} s, +{model_mib:.1f} MiB RSS (NumPy, the model)"
-    )
+    print(f"the learned layer in a fresh process: +{model_s:.2f} s, +{model_mib:.1f} MiB RSS")
 
 
 if __name__ == "__main__":

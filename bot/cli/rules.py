@@ -334,7 +334,7 @@ def suggest(category: str | None, limit: int, pack_name: str | None) -> None:
 @rules.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def examples(file: Path) -> None:
-    """Write the issues people re-categorised (改类) as text,label CSV, for `rules eval` or `train --examples`."""
+    """The issues people re-categorised (改类) as text,label CSV, for `rules eval` or `train --examples`."""
     rows = _examples(get_config())
     with file.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
