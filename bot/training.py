@@ -9,7 +9,7 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from nlp.train import Example, shipped_examples, train
+from nlp.train import Example, shipped_dangers, shipped_examples, train
 from storage import repos
 from storage.models import TaggingModel
 
@@ -33,7 +33,7 @@ async def retrain(session: AsyncSession, actor: str, now: dt.datetime) -> Taggin
     """Train on the shipped examples and the corrections (off the event loop) and make it active."""
     shipped, fixes = shipped_examples(), await corrections(session)
     where = f"{len(shipped)} shipped, {len(fixes)} corrections"
-    model = await asyncio.to_thread(train, [*shipped, *fixes], where)
+    model = await asyncio.to_thread(train, [*shipped, *fixes], where, shipped_dangers())
     row = await repos.rules.save_model(
         session, model.dumps(), len(shipped) + len(fixes), len(fixes), where, actor, now
     )

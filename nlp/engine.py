@@ -30,6 +30,8 @@ class ModelSettings(NamedTuple):
     floor: float = -0.9
     # A rule score this high stands whatever the model says: an admin's strong word is obeyed.
     rules_sure: float = 5.0
+    # Where no danger word was found, the danger head's margin above which a message is urgent.
+    danger_sure: float = 0.3
 
 
 DEFAULT_SETTINGS = ModelSettings()
@@ -65,12 +67,15 @@ class Tagging(NamedTuple):
 
     def _why_both(self, reading: Reading) -> str:
         top = ", ".join(f"{g.category} {g.probability:.0%}" for g in reading.ranked[:3])
+        danger = ""
+        if self.urgent and not self.urgent_words and reading.danger is not None:
+            danger = f"; urgent by the model's danger head (margin {reading.danger:+.2f}), no danger word"
         said = {
             RULES: f"rules: {self._why_rules()}; the model agrees or is unsure ({top})",
             MODEL: f"model: {top}, margin {reading.margin:+.2f} (rules said {self._rules_said()})",
             NONE: f"neither layer is confident (rules: {self._rules_said()}; model: {top}) → {OTHER}",
         }
-        return said[self.layer]
+        return said[self.layer] + danger
 
     def _rules_said(self) -> str:
         best = max(self.scores.items(), key=lambda kv: kv[1], default=None)
@@ -188,9 +193,15 @@ class RulesEngine:
         # A danger word counts only where its clause speaks of a danger here and now (nlp/danger.py).
         calm = calm or (bool(urgent_words) and not present(normal, tuple(urgent_words)))
         tagging = self._decide(scores, matches, excluded, tuple(urgent_words), calm)
-        return tagging if self.model is None else self._with_model(tagging, self.model.read(text))
+        if self.model is None:
+            return tagging
+        # A danger word, or a phrase that calms one ("万一着火"), was read: the context has spoken.
+        return self._with_model(tagging, self.model.read(text), heard=bool(urgent_words) or calm)
 
-    def _with_model(self, tagging: Tagging, reading: Reading) -> Tagging:
+    def _with_model(self, tagging: Tagging, reading: Reading, heard: bool) -> Tagging:
+        # Danger in plain words: only where no danger word was read as calm in its context.
+        if not heard and reading.danger is not None and reading.danger > self.settings.danger_sure:
+            tagging = tagging._replace(urgent=True)
         best, ruled = reading.best.category, tagging.primary
         strong = tagging.scores.get(ruled, 0.0) >= self.settings.rules_sure
         if ruled != OTHER and (strong or best == ruled or reading.margin < self.settings.sure):

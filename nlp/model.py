@@ -42,6 +42,7 @@ class Reading(NamedTuple):
     ranked: tuple[Guess, ...]
     margin: float  # the best class's decision value (above 0: the model is sure of it)
     pushed: tuple[tuple[str, float], ...]
+    danger: float | None = None  # the danger head's decision value (above 0: a present danger)
 
     @property
     def best(self) -> Guess:
@@ -65,6 +66,7 @@ class TextModel:
         by_class: list[array],
         intercepts: list[float],
         info: ModelInfo,
+        danger: tuple[array, float] | None = None,
     ) -> None:
         self.classes = classes
         self.vocabulary = vocabulary
@@ -72,6 +74,8 @@ class TextModel:
         self.by_class = by_class  # one weight a feature, per class
         self.intercepts = intercepts
         self.info = info
+        # A second head over the same features: present danger or not (weights, bias).
+        self.danger = danger
 
     def _vector(self, text: str) -> tuple[list[int], list[float]]:
         """The known n-grams' ids and their TF-IDF values (sublinear tf, l2-normalised)."""
@@ -83,7 +87,9 @@ class TextModel:
         return ids, [v / norm for v in values]
 
     def decision(self, text: str) -> list[float]:
-        ids, values = self._vector(text)
+        return self._scores(*self._vector(text))
+
+    def _scores(self, ids: list[int], values: list[float]) -> list[float]:
         # map() keeps the per-feature loop in C: a few hundred look-ups per class.
         return [
             b + sum(map(mul, map(w.__getitem__, ids), values))
@@ -91,7 +97,12 @@ class TextModel:
         ]
 
     def read(self, text: str, explain: bool = False) -> Reading:
-        scores = self.decision(text)
+        ids, values = self._vector(text)
+        scores = self._scores(ids, values)
+        danger = None
+        if self.danger is not None:
+            w, bias = self.danger
+            danger = bias + sum(map(mul, map(w.__getitem__, ids), values))
         # A softmax of the margins, so people see shares that add up to 1 (not calibrated odds).
         top = max(scores)
         exps = [math.exp(3.0 * (s - top)) for s in scores]
@@ -99,7 +110,7 @@ class TextModel:
         order = sorted(range(len(scores)), key=lambda c: -scores[c])
         ranked = tuple(Guess(self.classes[c], exps[c] / total) for c in order)
         pushed = self._pushed(text, order[0]) if explain else ()
-        return Reading(ranked, scores[order[0]], pushed)
+        return Reading(ranked, scores[order[0]], pushed, danger)
 
     def _pushed(self, text: str, c: int, limit: int = 8) -> tuple[tuple[str, float], ...]:
         names = {i: f for f in set(features(text)) if (i := self.vocabulary.get(f)) is not None}
@@ -116,6 +127,8 @@ class TextModel:
             "idf": _b64(self.idf),
             "weights": _b64(array("f", b"".join(_le(w) for w in self.by_class))),
             "intercepts": self.intercepts,
+            "danger": _b64(self.danger[0]) if self.danger else None,
+            "danger_bias": self.danger[1] if self.danger else None,
             "examples": self.info.examples,
             "trained_on": self.info.trained_on,
         }
@@ -158,10 +171,13 @@ def loads(blob: bytes) -> TextModel:
         idf, weights = _array(body["idf"]), _array(body["weights"])
         info = ModelInfo(int(body["examples"]), str(body["trained_on"]))
         intercepts = [float(b) for b in body["intercepts"]]
+        danger = (_array(body["danger"]), float(body["danger_bias"])) if body.get("danger") else None
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"a louwu model with a missing or broken part: {exc}") from None
     n = len(names)
     if len(weights) != n * len(classes) or len(idf) != n or len(intercepts) != len(classes):
         raise ModelError("a model whose weights do not match its features")
+    if danger is not None and len(danger[0]) != n:
+        raise ModelError("a model whose weights do not match its features")
     by_class = [weights[c * n : (c + 1) * n] for c in range(len(classes))]
-    return TextModel(classes, {f: i for i, f in enumerate(names)}, idf, by_class, intercepts, info)
+    return TextModel(classes, {f: i for i, f in enumerate(names)}, idf, by_class, intercepts, info, danger)

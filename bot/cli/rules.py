@@ -29,7 +29,7 @@ from nlp.pack import PackError, RulePack, dump_pack, parse_pack
 from nlp.segment import Segmenter
 from nlp.suggest import from_model
 from nlp.train import Example as TrainingExample
-from nlp.train import read_examples, shipped_examples
+from nlp.train import read_examples, shipped_dangers, shipped_examples
 from nlp.train import train as learn
 from storage import repos
 from storage.errors import NotFound
@@ -373,7 +373,7 @@ def train(extra: Path | None, only: bool, out: Path | None, actor: str) -> None:
         bar.update(task, advance=1, description=f"training on {len(examples)} examples")
         where = _trained_on(len(shipped), len(corrections), extra, len(given))
         try:
-            model = learn(examples, where)
+            model = learn(examples, where, [] if only else shipped_dangers())
         except ValueError as exc:
             raise Fail(str(exc)) from None
         bar.update(task, advance=1, description="storing the model")

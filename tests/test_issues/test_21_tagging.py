@@ -12,7 +12,7 @@ from bot.config import TaggingConfig
 from nlp.defaults import default_model, default_pack
 from nlp.engine import MODEL, NONE, RULES, ModelSettings, RulesEngine
 from nlp.model import ModelError, loads
-from nlp.train import Example, train
+from nlp.train import Danger, Example, train
 from storage import repos
 from storage.models import Issue
 from tests.wx import WeChatSender
@@ -139,3 +139,16 @@ async def test_enough_corrections_retrain_the_model_on_their_own(
         model = await repos.rules.active_model(db)
     assert model is not None and model.corrections == 2
     assert not await jobs.retrain_if_due()  # nothing new since
+
+
+def test_a_model_keeps_its_danger_head_through_its_bytes() -> None:
+    dangers = [Danger("茶水间着火了快来人", True), Danger("电梯有点慢", False), Danger("会议室冒烟了", True)]
+    model = train([Example("食堂关了", "dining"), Example("电梯坏了", "facilities")], "t", dangers)
+    again = loads(model.dumps())
+    assert again.read("着火了").danger == pytest.approx(model.read("着火了").danger, abs=1e-5)
+
+
+def test_the_danger_head_makes_urgent_only_where_no_danger_word_was_read_as_calm() -> None:
+    engine = RulesEngine(default_pack(), default_model(), ModelSettings(danger_sure=-99.0))
+    assert engine.tag("电梯又坏了").urgent  # any margin counts at this setting
+    assert not engine.tag("万一着火往哪跑").urgent  # a danger word read as calm stands
