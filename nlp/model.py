@@ -28,7 +28,10 @@ NGRAMS = (1, 2, 3)
 def features(text: str) -> list[str]:
     """Character 1–3-grams of the normalised text, spaces dropped (a message has few)."""
     chars = "".join(normalize(text).split())
-    return [chars[i : i + n] for n in NGRAMS for i in range(len(chars) - n + 1)]
+    # Built in C by zip and map over the string, not slice by slice; zip stops at the shortest.
+    pairs = zip(chars, chars[1:], strict=False)
+    triples = zip(chars, chars[1:], chars[2:], strict=False)
+    return [*chars, *map("".join, pairs), *map("".join, triples)]
 
 
 class Guess(NamedTuple):
@@ -79,11 +82,13 @@ class TextModel:
 
     def _vector(self, text: str) -> tuple[list[int], list[float]]:
         """The known n-grams' ids and their TF-IDF values (sublinear tf, l2-normalised)."""
-        get, idf = self.vocabulary.get, self.idf
-        counts = Counter(i for f in features(text) if (i := get(f)) is not None)
-        ids = list(counts)
-        values = [(1.0 + math.log(n)) * idf[i] for i, n in counts.items()]
-        norm = math.sqrt(sum(v * v for v in values)) or 1.0
+        # Counter over map() counts in C; unknown n-grams count under None and are dropped.
+        counts = Counter(map(self.vocabulary.get, features(text)))
+        counts.pop(None, None)
+        ids: list[int] = list(counts)  # type: ignore[arg-type]
+        idf = self.idf
+        values = [idf[i] if n == 1 else (1.0 + math.log(n)) * idf[i] for i, n in counts.items()]  # type: ignore[index]
+        norm = math.hypot(*values) or 1.0
         return ids, [v / norm for v in values]
 
     def decision(self, text: str) -> list[float]:
