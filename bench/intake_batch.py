@@ -1,5 +1,6 @@
 """The intake alone, in this process, without HTTP: CPU microseconds a text complaint by batch size
-(the demo's buildings seeded, every sender new, as in bench/intake.py).
+(the demo's buildings seeded, every sender new, as in bench/intake.py), with the rules alone and with
+the learned layer beside them.
 
     .venv/bin/python bench/intake_batch.py [--messages 6400] [--batches 64,32,16,1]
 
@@ -45,14 +46,14 @@ TEXTS = [
 RAW = "<xml><ToUserName><![CDATA[gh]]></ToUserName><Content><![CDATA[…]]></Content></xml>" * 4
 
 
-async def run(url: str, messages: int, batch: int) -> float:
+async def run(url: str, messages: int, batch: int, model: bool) -> float:
     engine = make_engine(url, inline=True)
     async with make_sessionmaker(engine).begin() as session:
         await load_seed(session, read_seed(ROOT / "bot" / "demo" / "demo.toml"))
     intake = Intake(
         engine,
         build_router(),
-        LiveRules(),
+        LiveRules() if model else LiveRules(None),
         lambda: dt.datetime.now(dt.UTC),
         similarity=shared_similarity(),
         flood=FloodLimit(20),
@@ -84,13 +85,16 @@ def main() -> None:
     ap.add_argument("--messages", type=int, default=6400)
     ap.add_argument("--batches", default="64,32,16,1")
     args = ap.parse_args()
-    print(f"{'batch':>6} {'µs/message':>11}")
+    print(f"{'batch':>6} {'µs/message, rules':>18} {'rules + model':>14}")
     for batch in (int(b) for b in args.batches.split(",")):
-        with tempfile.TemporaryDirectory() as tmp:
-            url = f"sqlite+aiosqlite:///{tmp}/bench.db"
-            schema.upgrade(url)
-            messages = args.messages if batch > 1 else min(args.messages, 400)
-            print(f"{batch:>6} {asyncio.run(run(url, messages, batch)):11.1f}", flush=True)
+        messages = args.messages if batch > 1 else min(args.messages, 400)
+        cost = []
+        for model in (False, True):  # the learned layer's share of the intake, same run
+            with tempfile.TemporaryDirectory() as tmp:
+                url = f"sqlite+aiosqlite:///{tmp}/bench.db"
+                schema.upgrade(url)
+                cost.append(asyncio.run(run(url, messages, batch, model)))
+        print(f"{batch:>6} {cost[0]:18.1f} {cost[1]:14.1f}", flush=True)
 
 
 if __name__ == "__main__":
