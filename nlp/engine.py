@@ -71,7 +71,13 @@ class Tagging(NamedTuple):
         if self.urgent and not self.urgent_words and reading.danger is not None:
             danger = f"; urgent by the model's danger head (margin {reading.danger:+.2f}), no danger word"
         said = {
-            RULES: f"rules: {self._why_rules()}; the model agrees or is unsure ({top})",
+            RULES: f"rules: {self._why_rules()}; "
+            + (
+                "the model agrees"
+                if reading.best.category == self.primary
+                else "the rules stand over the model"
+            )
+            + f" ({top})",
             MODEL: f"model: {top}, margin {reading.margin:+.2f} (rules said {self._rules_said()})",
             NONE: f"neither layer is confident (rules: {self._rules_said()}; model: {top}) → {OTHER}",
         }

@@ -71,19 +71,40 @@ def stacked_bars(labels: Sequence[str], series: dict[str, Sequence[int]], title:
     return _svg("".join(parts), title=title)
 
 
-def lines(labels: Sequence[str], series: dict[str, Sequence[int]], title: str) -> Markup:
-    """One line per series over the labels (e.g. open and resolved issues per week)."""
-    top = _nice(max((max(v, default=0) for v in series.values()), default=0) or 1)
+def lines(labels: Sequence[str], series: dict[str, Sequence[int | None]], title: str) -> Markup:
+    """One line per series over the labels (e.g. open and resolved issues per week); a None leaves a
+    gap (a week with nothing to measure is not a zero)."""
+    top = _nice(
+        max((max((x for x in v if x is not None), default=0) for v in series.values()), default=0) or 1
+    )
     step = (W - PAD_L) / max(len(labels), 1)
     plot_h = H - PAD_B - PAD_T
     parts = [_axis(top, labels, step)]
     for k, vals in enumerate(series.values()):
-        points = " ".join(
-            f"{PAD_L + step * (i + 0.5):.1f},{H - PAD_B - plot_h * v / top:.1f}" for i, v in enumerate(vals)
-        )
         color = PALETTE[k % len(PALETTE)]
-        parts.append(f'<polyline points="{points}" fill="none" stroke="{color}" stroke-width="2.5"/>')
+        for run in _runs(vals):
+            points = " ".join(
+                f"{PAD_L + step * (i + 0.5):.1f},{H - PAD_B - plot_h * v / top:.1f}" for i, v in run
+            )
+            parts.append(f'<polyline points="{points}" fill="none" stroke="{color}" stroke-width="2.5"/>')
+            if len(run) == 1:  # a lone week is a dot, not an invisible line
+                i, v = run[0]
+                parts.append(
+                    f'<circle cx="{PAD_L + step * (i + 0.5):.1f}" cy="{H - PAD_B - plot_h * v / top:.1f}" '
+                    f'r="3" fill="{color}"/>'
+                )
     return _svg("".join(parts), title=title)
+
+
+def _runs(values: Sequence[int | None]) -> list[list[tuple[int, int]]]:
+    """The stretches of consecutive values that are not None, with their positions."""
+    runs: list[list[tuple[int, int]]] = [[]]
+    for i, v in enumerate(values):
+        if v is None:
+            runs.append([])
+        else:
+            runs[-1].append((i, v))
+    return [r for r in runs if r]
 
 
 def hbars(rows: Sequence[tuple[str, float, str]], title: str, colors: Sequence[str] = PALETTE) -> Markup:

@@ -113,17 +113,21 @@ def medians(facts: list[IssueFacts], names: dict[str, str], stage: str) -> list[
     return rows
 
 
-def tagging_health(facts: list[IssueFacts], weeks: list[dt.date]) -> dict[str, list[int]]:
+def tagging_health(facts: list[IssueFacts], weeks: list[dt.date]) -> dict[str, list[int | None]]:
     """Per week of filing: the share first tagged 其他, how many people corrected, and the share of
-    first tags nobody had to correct (an estimate of the tagger's accuracy)."""
+    first tags nobody had to correct (an estimate of the tagger's accuracy); a week with no new
+    issue has no share."""
     filed = Counter(week_of(f.created_at) for f in facts)
     other = Counter(week_of(f.created_at) for f in facts if f.first_tag == "other")
     fixed = Counter(week_of(f.created_at) for f in facts if f.corrected)
-    share = lambda c, w: round(100 * c[w] / filed[w]) if filed[w] else 0  # noqa: E731
+
+    def share(counts: Counter[dt.date], w: dt.date) -> int | None:
+        return round(100 * counts[w] / filed[w]) if filed[w] else None
+
     return {
         "其他占比 %": [share(other, w) for w in weeks],
         "改类件数": [fixed[w] for w in weeks],
-        "首次分类准确率 %": [100 - share(fixed, w) if filed[w] else 0 for w in weeks],
+        "首次分类准确率 %": [None if filed[w] == 0 else 100 - (share(fixed, w) or 0) for w in weeks],
     }
 
 
