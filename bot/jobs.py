@@ -133,15 +133,9 @@ class Jobs:
                 changed[issue.id] = (issue, f"{what}{'：' + event.note if event.note else ''}")
             lines: dict[str, list[str]] = defaultdict(list)
             for issue, what in changed.values():
-                line = texts.DIGEST_LINE.format(
-                    number=issue.number,
-                    status=texts.STATUS_NAMES[issue.status],
-                    title=notify.title(issue),
-                    what=what,
-                )
                 on = await repos.issues.audience(session, issue.id)
                 for openid in on.everyone():
-                    lines[openid].append(line if openid == on.reporter else mask_personal(line))
+                    lines[openid].append(_digest_line(issue, what, masked=openid != on.reporter))
             rows = [
                 NewMessage(
                     o, "digest", "\n".join([texts.DIGEST_HEAD, *ls[:10]]), dedup_key=f"digest:{o}:{until}"
@@ -181,6 +175,16 @@ async def _holders(session: AsyncSession, issue: Issue) -> list[Member]:
         if holder is not None and holder.active:
             return [holder]
     return await routing.responsible(session, issue)
+
+
+def _digest_line(issue: Issue, what: str, masked: bool) -> str:
+    """One change in a reporter's digest; supporters read it with personal data masked."""
+    return texts.DIGEST_LINE.format(
+        number=issue.number,
+        status=texts.STATUS_NAMES[issue.status],
+        title=notify.title(issue, masked),
+        what=mask_personal(what) if masked else what,
+    )
 
 
 def _category_name(engine: RulesEngine, category: str) -> str:

@@ -80,7 +80,10 @@ async def merge(session: AsyncSession, into: Issue, other: Issue, actor: str, no
     await repos.issues.add_event(
         session, into.id, "merged", actor, f"并入 #{other.number}（{moved} 人）", now
     )
-    told = texts.MERGED_TOLD.format(number=other.number, into=into.number, title=notify.title(into))
+    # They did not raise #into: its words reach them masked.
+    told = texts.MERGED_TOLD.format(
+        number=other.number, into=into.number, title=notify.title(into, masked=True)
+    )
     rows = [NewMessage(o, "update", told, issue_id=into.id) for o in on_other.everyone()]
     await repos.outbox.enqueue(session, rows, now)
     return moved

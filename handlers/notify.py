@@ -17,8 +17,9 @@ from storage.repos.outbox import NewMessage
 TITLE_CHARS = 16
 
 
-def title(issue: AnyIssue) -> str:
-    flat = " ".join(issue.text.split())
+def title(issue: AnyIssue, masked: bool = False) -> str:
+    """The first words of the complaint; masked before it is cut, so no half number slips through."""
+    flat = " ".join((mask_personal(issue.text) if masked else issue.text).split())
     return flat if len(flat) <= TITLE_CHARS else flat[: TITLE_CHARS - 1] + "…"
 
 
@@ -31,7 +32,7 @@ def fields(issue: AnyIssue, now: dt.datetime, masked: bool = False) -> dict[str,
     local = now.astimezone(texts.LOCAL_TZ)
     return {
         "number": f"#{issue.number}",
-        "title": mask_personal(title(issue)) if masked else title(issue),
+        "title": title(issue, masked),
         "status": texts.STATUS_NAMES[issue.status],
         "time": f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}",
     }
@@ -93,10 +94,11 @@ async def tell(
     skipped = set(skip)
     on = await repos.issues.audience(session, issue.id)
     text = texts.UPDATE.format(number=issue.number, title=title(issue), what=what)
+    masked = texts.UPDATE.format(number=issue.number, title=title(issue, True), what=mask_personal(what))
     rows = [
         NewMessage(o, "update", text, fields(issue, now), issue.id, issue.urgent)
         if o == on.reporter
-        else NewMessage(o, "update", mask_personal(text), fields(issue, now, True), issue.id, issue.urgent)
+        else NewMessage(o, "update", masked, fields(issue, now, True), issue.id, issue.urgent)
         for o in on.everyone()
         if o not in skipped
     ]

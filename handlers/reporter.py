@@ -42,7 +42,7 @@ async def my_issues(ctx: HandlerContext) -> str:
                 number=issue.number,
                 status=texts.STATUS_NAMES[issue.status],
                 category=ctx.category_name(issue.category),
-                title=notify.title(issue),
+                title=notify.title(issue, masked=issue.reporter_id != ctx.reporter.id),
             )
             + _due(issue, " · ")
         )

@@ -106,3 +106,19 @@ async def test_open311_masks_personal_data_in_status_notes(
     await wx.reporter("o_conv_kdk").says("受理 1 已电话联系反映人13511112222")
     [request] = await (await client.get("/open311/v2/requests/1.json")).json()
     assert "135****2222" in request["status_notes"] and "13511112222" not in str(request)
+
+
+@pytest.mark.usefixtures("demo")
+async def test_a_number_cut_by_a_title_still_reaches_supporters_masked(
+    wx: WeChatSender, jobs: Any, fake_wechat: Any
+) -> None:
+    """A title is cut at 16 characters: masked before the cut, so no half number slips through."""
+    alice, bob = wx.reporter("o_alice"), wx.reporter("o_bob")
+    await alice.follows("kdk")
+    await bob.follows("kdk")
+    await alice.says("电梯坏了请联系13511112222谢谢")
+    await bob.says("附议 1")
+    assert "1351111" not in await bob.says("进度")
+    await wx.reporter("o_conv_kdk").says("受理 1")
+    await jobs.dispatch_outbox()
+    assert fake_wechat.sent_to("o_bob") and not any("1351111" in m for m in fake_wechat.sent_to("o_bob"))
