@@ -16,12 +16,15 @@ import sys
 from array import array
 from collections import Counter
 from dataclasses import dataclass
-from operator import mul
+from operator import itemgetter, mul
 from typing import NamedTuple
+
+import ahocorasick
 
 from nlp.normalize import normalize
 
 FORMAT = "louwu-linear-1"
+_ID = itemgetter(1)  # of the automaton's (end, value) matches
 NGRAMS = (1, 2, 3)
 
 
@@ -79,15 +82,21 @@ class TextModel:
         self.info = info
         # A second head over the same features: present danger or not (weights, bias).
         self.danger = danger
+        # Every known n-gram in one automaton: a pass over the text counts them all in C, with no
+        # string made for each of the ~500 n-grams of a long message.
+        self._grams = ahocorasick.Automaton()
+        for gram, i in vocabulary.items():
+            self._grams.add_word(gram, i)
+        if vocabulary:
+            self._grams.make_automaton()
 
     def _vector(self, text: str) -> tuple[list[int], list[float]]:
         """The known n-grams' ids and their TF-IDF values (sublinear tf, l2-normalised)."""
-        # Counter over map() counts in C; unknown n-grams count under None and are dropped.
-        counts = Counter(map(self.vocabulary.get, features(text)))
-        counts.pop(None, None)
-        ids: list[int] = list(counts)  # type: ignore[arg-type]
+        chars = "".join(normalize(text).split())
+        counts = Counter(map(_ID, self._grams.iter(chars))) if self.vocabulary else Counter[int]()
+        ids = list(counts)
         idf = self.idf
-        values = [idf[i] if n == 1 else (1.0 + math.log(n)) * idf[i] for i, n in counts.items()]  # type: ignore[index]
+        values = [idf[i] if n == 1 else (1.0 + math.log(n)) * idf[i] for i, n in counts.items()]
         norm = math.hypot(*values) or 1.0
         return ids, [v / norm for v in values]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from bot.config import TaggingConfig
 from nlp.defaults import default_model, default_pack
 from nlp.engine import MODEL, NONE, RULES, ModelSettings, RulesEngine
-from nlp.model import ModelError, loads
+from nlp.model import ModelError, features, loads
 from nlp.train import Danger, Example, train
 from storage import repos
 from storage.models import Issue
@@ -152,3 +153,11 @@ def test_the_danger_head_makes_urgent_only_where_no_danger_word_was_read_as_calm
     engine = RulesEngine(default_pack(), default_model(), ModelSettings(danger_sure=-99.0))
     assert engine.tag("电梯又坏了").urgent  # any margin counts at this setting
     assert not engine.tag("万一着火往哪跑").urgent  # a danger word read as calm stands
+
+
+@pytest.mark.parametrize("text", ["四楼食堂下个月就关了", "AC不製冷 辦公室熱死了", "a", "", "🔥🔥业绩着火了"])
+def test_the_automaton_counts_the_same_ngrams_as_the_trainer_saw(text: str) -> None:
+    model = default_model()
+    expected = Counter(i for f in features(text) if (i := model.vocabulary.get(f)) is not None)
+    ids, values = model._vector(text)
+    assert set(ids) == set(expected) and len(values) == len(ids)
