@@ -54,7 +54,10 @@ def line(name: str, r: Report) -> str:
 def office(path: Path) -> None:
     with path.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    dev = [Example(r["text"], r["label"]) for r in rows if r["split"] == "dev"]
+    # The baseline learns from the dev rows louwu ships: four that nearly repeat a holdout row are left out.
+    with (ROOT / "nlp" / "data" / "examples.csv").open(encoding="utf-8") as f:
+        shipped = {r["source"].partition(":")[2] for r in csv.DictReader(f)}
+    dev = [Example(r["text"], r["label"]) for r in rows if r["split"] == "dev" and r["id"] in shipped]
     held = [r for r in rows if r["split"] == "holdout"]
     test = [Example(r["text"], r["label"]) for r in held]
     pack, model = default_pack(), default_model()
