@@ -27,7 +27,6 @@ from nlp.engine import RulesEngine  # noqa: E402
 from nlp.evaluate import Example, Report, evaluate, read_labelled, score  # noqa: E402
 from nlp.segment import Segmenter  # noqa: E402
 from nlp.suggest import split  # noqa: E402
-from nlp.train import Example as TrainingExample  # noqa: E402
 from nlp.train import train  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
@@ -102,7 +101,7 @@ def teddy(path: Path, holdout: float) -> None:
     examples = read_labelled(path).examples
     train_rows, test = split(examples, holdout)
     started = time.perf_counter()
-    model = train([TrainingExample(e.text, e.label) for e in train_rows], path.name)
+    model = train([Example(e.text, e.label) for e in train_rows], path.name)
     ours = evaluate(test, lambda t: model.read(t).best.category, model.classes)
     ours_s = time.perf_counter() - started
     seg = Segmenter()

@@ -9,7 +9,8 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from nlp.train import Example, shipped_dangers, shipped_examples, train
+from nlp.evaluate import Example
+from nlp.train import shipped_dangers, shipped_examples, train
 from storage import repos
 from storage.models import TaggingModel
 

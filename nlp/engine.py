@@ -90,9 +90,7 @@ class Tagging(NamedTuple):
     def _why_rules(self) -> str:
         reasons = []
         if self.scores.get(self.primary, 0.0) < self.threshold or self.primary not in self.scores:
-            best = max(self.scores.items(), key=lambda kv: kv[1], default=None)
-            said = f"{best[0]} {best[1]:g}" if best else "no rule word"
-            reasons.append(f"best score below threshold {self.threshold:g} ({said}) → {OTHER}")
+            reasons.append(f"best score below threshold {self.threshold:g} ({self._rules_said()}) → {OTHER}")
         else:
             reasons.append(
                 f"{self.primary} scored {self.scores[self.primary]:g} ≥ threshold {self.threshold:g}"

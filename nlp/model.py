@@ -100,9 +100,6 @@ class TextModel:
         norm = math.hypot(*values) or 1.0
         return ids, [v / norm for v in values]
 
-    def decision(self, text: str) -> list[float]:
-        return self._scores(*self._vector(text))
-
     def _scores(self, ids: list[int], values: list[float]) -> list[float]:
         # map() keeps the per-feature loop in C: a few hundred look-ups per class.
         return [

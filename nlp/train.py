@@ -11,16 +11,11 @@ from importlib import resources
 
 import numpy as np
 
+from nlp.evaluate import Example
 from nlp.model import ModelInfo, TextModel, features
 
 EXAMPLES_FILE = "examples.csv"  # nlp/data: office workers' dev rows and louwu's own, labelled
 URGENT_FILE = "urgent_examples.csv"
-
-
-@dataclass(frozen=True)
-class Example:
-    text: str
-    label: str
 
 
 @dataclass(frozen=True)
@@ -31,8 +26,8 @@ class Danger:
     urgent: bool
 
 
-def shipped_examples(name: str = EXAMPLES_FILE) -> list[Example]:
-    with resources.files("nlp").joinpath("data", name).open(encoding="utf-8") as f:
+def shipped_examples() -> list[Example]:
+    with resources.files("nlp").joinpath("data", EXAMPLES_FILE).open(encoding="utf-8") as f:
         return [Example(r["text"], r["label"]) for r in csv.DictReader(f) if r["text"].strip()]
 
 
@@ -43,16 +38,6 @@ def shipped_dangers() -> list[Danger]:
         with resources.files("nlp").joinpath("data", name).open(encoding="utf-8") as f:
             out += [Danger(r["text"], r["urgent"] == "1") for r in csv.DictReader(f) if r["text"].strip()]
     return out
-
-
-def read_examples(path: str, text_column: str = "text", label_column: str = "label") -> list[Example]:
-    """Labelled rows of a CSV; a missing column is a ValueError that names the columns there are."""
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        reader = csv.DictReader(f)
-        columns = reader.fieldnames or []
-        if text_column not in columns or label_column not in columns:
-            raise ValueError(f"{path}: needs columns {text_column!r} and {label_column!r}, has {columns}")
-        return [Example(r[text_column], r[label_column]) for r in reader if r[text_column].strip()]
 
 
 def train(

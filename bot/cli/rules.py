@@ -19,6 +19,7 @@ from bot import training
 from bot.cli.common import Fail, get_config, run, session_scope
 from bot.clock import Clock
 from bot.config import Config, model_settings
+from bot.rules import LiveRules
 from nlp import pack_edit
 from nlp.defaults import default_model
 from nlp.engine import ModelSettings, RulesEngine
@@ -28,8 +29,7 @@ from nlp.model import ModelError, TextModel, loads
 from nlp.pack import PackError, RulePack, dump_pack, parse_pack
 from nlp.segment import Segmenter
 from nlp.suggest import from_model
-from nlp.train import Example as TrainingExample
-from nlp.train import read_examples, shipped_dangers, shipped_examples
+from nlp.train import shipped_dangers, shipped_examples
 from nlp.train import train as learn
 from storage import repos
 from storage.errors import NotFound
@@ -368,7 +368,7 @@ def train(extra: Path | None, only: bool, out: Path | None, actor: str) -> None:
         task = bar.add_task("reading examples", total=3)
         shipped = [] if only else shipped_examples()
         corrections = [] if only or out else corrections_of(config)
-        given = read_examples(str(extra)) if extra else []
+        given = _read(extra) if extra else []
         examples = [*shipped, *corrections, *given]
         bar.update(task, advance=1, description=f"training on {len(examples)} examples")
         where = _trained_on(len(shipped), len(corrections), extra, len(given))
@@ -403,13 +403,14 @@ def _model_file(path: Path) -> TextModel:
 
 @run
 async def load_model(config: Config) -> TextModel:
+    """The active model, loaded as every serving process loads it (the shipped one if none)."""
     async with session_scope(config) as session:
-        row = await repos.rules.active_model(session)
-    return loads(row.body) if row is not None else default_model()
+        engine = await LiveRules().engine(session)
+    return engine.model or default_model()
 
 
 @run
-async def corrections_of(config: Config) -> list[TrainingExample]:
+async def corrections_of(config: Config) -> list[Example]:
     async with session_scope(config) as session:
         return await training.corrections(session)
 

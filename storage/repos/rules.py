@@ -149,10 +149,5 @@ async def active_model(session: AsyncSession) -> TaggingModel | None:
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def models(session: AsyncSession) -> list[TaggingModel]:
-    """Every model trained, newest first, without their bodies' use (for listing)."""
-    return list((await session.execute(select(TaggingModel).order_by(TaggingModel.id.desc()))).scalars())
-
-
 async def count_examples(session: AsyncSession) -> int:
     return await session.scalar(select(func.count(LabelledExample.id))) or 0

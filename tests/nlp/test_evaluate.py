@@ -10,7 +10,6 @@ from nlp.defaults import default_pack
 from nlp.evaluate import DataError, Example, read_labelled, score
 from nlp.segment import Segmenter
 from nlp.suggest import from_model, split
-from nlp.train import Example as TrainingExample
 from nlp.train import train
 
 DEV_SET = Path(__file__).parents[1] / "data" / "dev_set.csv"
@@ -79,6 +78,6 @@ def test_split_is_stratified():
 def test_the_trainer_generalises_on_real_messages():
     examples = read_labelled(REAL).examples[:3000]
     train_rows, test = split(examples, 0.2)
-    model = train([TrainingExample(e.text, e.label) for e in train_rows], "teddy")
+    model = train([Example(e.text, e.label) for e in train_rows], "teddy")
     report = score([(e.label, model.read(e.text).best.category) for e in test], model.classes)
     assert report.macro_f1 > 0.6

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from bot.config import TaggingConfig
 from nlp.defaults import default_model, default_pack
 from nlp.engine import MODEL, NONE, RULES, ModelSettings, RulesEngine
+from nlp.evaluate import Example
 from nlp.model import ModelError, features, loads
-from nlp.train import Danger, Example, train
+from nlp.train import Danger, train
 from storage import repos
 from storage.models import Issue
 from tests.wx import WeChatSender
