@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import re
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +17,7 @@ from nlp.defaults import default_model, default_pack
 from nlp.engine import MODEL, NONE, RULES, ModelSettings, RulesEngine
 from nlp.evaluate import Example
 from nlp.model import ModelError, features, loads
-from nlp.train import Danger, train
+from nlp.train import Danger, shipped_dangers, shipped_examples, train
 from storage import repos
 from storage.models import Issue
 from tests.wx import WeChatSender
@@ -162,3 +165,21 @@ def test_the_automaton_counts_the_same_ngrams_as_the_trainer_saw(text: str) -> N
     expected = Counter(i for f in features(text) if (i := model.vocabulary.get(f)) is not None)
     ids, values = model._vector(text)
     assert set(ids) == set(expected) and len(values) == len(ids)
+
+
+OFFICE = Path(__file__).resolve().parents[3] / "shared" / "data" / "office_complaints.csv"
+
+
+@pytest.mark.skipif(
+    not OFFICE.exists(), reason="../shared/data/office_complaints.csv is not beside the repository"
+)
+def test_no_shipped_example_repeats_a_holdout_row() -> None:
+    """The holdout rows are for the final figures only: none may be learned from, even re-punctuated."""
+
+    def bare(text: str) -> str:
+        return re.sub(r"[\W_]+", "", text.lower())
+
+    with OFFICE.open(encoding="utf-8") as f:
+        held = {bare(r["text"]) for r in csv.DictReader(f) if r["split"] == "holdout"}
+    shipped = [bare(e.text) for e in shipped_examples()] + [bare(d.text) for d in shipped_dangers()]
+    assert not [t for t in shipped if t in held]
