@@ -108,7 +108,8 @@ class TaggingConfig:
     model_sure: float = -0.5  # the model's margin above which it overrides rules that disagree
     model_floor: float = -0.9  # where the rules are silent, below this margin the message is 其他
     rules_sure: float = 5.0  # a rule score this high stands whatever the model says
-    danger_sure: float = 0.3  # without a danger word, the danger head's margin that makes a message urgent
+    danger_sure: float = 0.1  # without a danger word, the danger head's margin that makes a message urgent
+    danger_over_calm: float = 0.6  # the same where every danger word was read as calm in its context
     retrain_after: int = 20  # new corrections that start a retraining on their own (0: never)
 
 
@@ -279,4 +280,8 @@ def _kind_name(kind: Any) -> str:
 def model_settings(config: Config) -> ModelSettings | None:
     """The learned layer's settings, or None when `[tagging] model = false`."""
     t = config.tagging
-    return ModelSettings(t.model_sure, t.model_floor, t.rules_sure, t.danger_sure) if t.model else None
+    return (
+        ModelSettings(t.model_sure, t.model_floor, t.rules_sure, t.danger_sure, t.danger_over_calm)
+        if t.model
+        else None
+    )

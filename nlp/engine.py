@@ -31,7 +31,10 @@ class ModelSettings(NamedTuple):
     # A rule score this high stands whatever the model says: an admin's strong word is obeyed.
     rules_sure: float = 5.0
     # Where no danger word was found, the danger head's margin above which a message is urgent.
-    danger_sure: float = 0.3
+    danger_sure: float = 0.1
+    # Where every danger word was read as calm in its context, the margin that still makes it urgent:
+    # the cues are words ("还好" in "还好我们跑出来了，楼里还有人被困"), the head has read the whole.
+    danger_over_calm: float = 0.6
 
 
 DEFAULT_SETTINGS = ModelSettings()
@@ -199,12 +202,13 @@ class RulesEngine:
         tagging = self._decide(scores, matches, excluded, tuple(urgent_words), calm)
         if self.model is None:
             return tagging
-        # A danger word, or a phrase that calms one ("万一着火"), was read: the context has spoken.
-        return self._with_model(tagging, self.model.read(text), heard=bool(urgent_words) or calm)
+        # A danger word, or a phrase that calms one ("万一着火"), was read: the head needs a higher bar.
+        return self._with_model(tagging, self.model.read(text), calmed=bool(urgent_words) or calm)
 
-    def _with_model(self, tagging: Tagging, reading: Reading, heard: bool) -> Tagging:
-        # Danger in plain words: only where no danger word was read as calm in its context.
-        if not heard and reading.danger is not None and reading.danger > self.settings.danger_sure:
+    def _with_model(self, tagging: Tagging, reading: Reading, calmed: bool) -> Tagging:
+        # Danger in plain words; above a higher bar where the words were read as calm in their context.
+        bar = self.settings.danger_over_calm if calmed else self.settings.danger_sure
+        if not tagging.urgent and reading.danger is not None and reading.danger > bar:
             tagging = tagging._replace(urgent=True)
         best, ruled = reading.best.category, tagging.primary
         strong = tagging.scores.get(ruled, 0.0) >= self.settings.rules_sure

@@ -1,10 +1,12 @@
-"""The learned layer: a linear model over TF-IDF character 1–3-grams, read from plain numbers.
+"""The learned layer: a linear model over TF-IDF character 1–3-grams and words, read from plain numbers.
 
 Training (nlp/train.py) uses scikit-learn and NumPy; using the model needs neither: a serving
 process keeps a vocabulary, one IDF weight a feature and one weight a feature per class (float32
 arrays of the standard library), and scores a message with a dictionary look-up per n-gram and a
-sum per class. The body is gzip'd JSON with the arrays in base64 (class-major), stored in the
-database like a rule pack and shipped as the default model."""
+sum per class. Words are the longest matches of the words jieba found in the training examples
+(`WORD` before each), so serving needs no jieba pass of its own. The body is gzip'd JSON with the
+arrays in base64 (class-major), stored in the database like a rule pack and shipped as the default
+model."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import math
 import sys
 from array import array
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import itemgetter, mul
 from typing import NamedTuple
@@ -26,15 +29,38 @@ from nlp.normalize import normalize
 FORMAT = "louwu-linear-1"
 _ID = itemgetter(1)  # of the automaton's (end, value) matches
 NGRAMS = (1, 2, 3)
+WORD = "w:"  # a word feature's prefix, apart from the n-gram of the same characters
+
+
+def squeezed(text: str) -> str:
+    """The normalised text without spaces (a message has few): what features are read from."""
+    return "".join(normalize(text).split())
 
 
 def features(text: str) -> list[str]:
-    """Character 1–3-grams of the normalised text, spaces dropped (a message has few)."""
-    chars = "".join(normalize(text).split())
+    """Character 1–3-grams of the normalised text."""
+    chars = squeezed(text)
     # Built in C by zip and map over the string, not slice by slice; zip stops at the shortest.
     pairs = zip(chars, chars[1:], strict=False)
     triples = zip(chars, chars[1:], chars[2:], strict=False)
     return [*chars, *map("".join, pairs), *map("".join, triples)]
+
+
+def word_matcher(words: Iterable[str]) -> ahocorasick.Automaton:
+    """Leftmost-longest matching of `words`: a segmentation by a fixed word list, done in C."""
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, word)
+    if len(automaton):
+        automaton.make_automaton()
+    return automaton
+
+
+def words_in(text: str, matcher: ahocorasick.Automaton) -> list[str]:
+    """The word features of `text`: each longest match of the matcher's words."""
+    if not len(matcher):
+        return []
+    return [WORD + w for _, w in matcher.iter_long(squeezed(text))]
 
 
 class Guess(NamedTuple):
@@ -73,6 +99,7 @@ class TextModel:
         intercepts: list[float],
         info: ModelInfo,
         danger: tuple[array, float] | None = None,
+        words: tuple[str, ...] = (),
     ) -> None:
         self.classes = classes
         self.vocabulary = vocabulary
@@ -82,18 +109,24 @@ class TextModel:
         self.info = info
         # A second head over the same features: present danger or not (weights, bias).
         self.danger = danger
+        self.words = words  # the segmentation's word list: more than the vocabulary's word features
+        self._matcher = word_matcher(words)
         # Every known n-gram in one automaton: a pass over the text counts them all in C, with no
         # string made for each of the ~500 n-grams of a long message.
         self._grams = ahocorasick.Automaton()
         for gram, i in vocabulary.items():
-            self._grams.add_word(gram, i)
-        if vocabulary:
+            if not gram.startswith(WORD):
+                self._grams.add_word(gram, i)
+        if len(self._grams):
             self._grams.make_automaton()
 
     def _vector(self, text: str) -> tuple[list[int], list[float]]:
-        """The known n-grams' ids and their TF-IDF values (sublinear tf, l2-normalised)."""
-        chars = "".join(normalize(text).split())
-        counts = Counter(map(_ID, self._grams.iter(chars))) if self.vocabulary else Counter[int]()
+        """The known features' ids and their TF-IDF values (sublinear tf, l2-normalised)."""
+        chars = squeezed(text)
+        counts = Counter(map(_ID, self._grams.iter(chars))) if len(self._grams) else Counter[int]()
+        if self.words:
+            known = self.vocabulary.get
+            counts.update(i for _, w in self._matcher.iter_long(chars) if (i := known(WORD + w)) is not None)
         ids = list(counts)
         idf = self.idf
         values = [idf[i] if n == 1 else (1.0 + math.log(n)) * idf[i] for i, n in counts.items()]
@@ -124,11 +157,15 @@ class TextModel:
         return Reading(ranked, scores[order[0]], pushed, danger)
 
     def _pushed(self, text: str, c: int, limit: int = 8) -> tuple[tuple[str, float], ...]:
-        names = {i: f for f in set(features(text)) if (i := self.vocabulary.get(f)) is not None}
+        """The features that pushed class `c` hardest; a word and the n-gram of its characters as one."""
+        seen = features(text) + words_in(text, self._matcher)
+        names = {i: f.removeprefix(WORD) for f in set(seen) if (i := self.vocabulary.get(f)) is not None}
         ids, values = self._vector(text)
         w = self.by_class[c]
-        parts = sorted(((i, v * w[i]) for i, v in zip(ids, values, strict=True)), key=lambda p: -p[1])
-        return tuple((names[i], round(x, 3)) for i, x in parts[:limit] if x > 0)
+        pushes: Counter[str] = Counter()
+        for i, v in zip(ids, values, strict=True):
+            pushes[names[i]] += v * w[i]
+        return tuple((name, round(x, 3)) for name, x in pushes.most_common(limit) if x > 0)
 
     def dumps(self) -> bytes:
         body = {
@@ -140,6 +177,7 @@ class TextModel:
             "intercepts": self.intercepts,
             "danger": _b64(self.danger[0]) if self.danger else None,
             "danger_bias": self.danger[1] if self.danger else None,
+            "words": "\n".join(self.words),
             "examples": self.info.examples,
             "trained_on": self.info.trained_on,
         }
@@ -183,6 +221,7 @@ def loads(blob: bytes) -> TextModel:
         info = ModelInfo(int(body["examples"]), str(body["trained_on"]))
         intercepts = [float(b) for b in body["intercepts"]]
         danger = (_array(body["danger"]), float(body["danger_bias"])) if body.get("danger") else None
+        words = tuple(w for w in str(body.get("words") or "").split("\n") if w)
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"a louwu model with a missing or broken part: {exc}") from None
     n = len(names)
@@ -191,4 +230,5 @@ def loads(blob: bytes) -> TextModel:
     if danger is not None and len(danger[0]) != n:
         raise ModelError("a model whose weights do not match its features")
     by_class = [weights[c * n : (c + 1) * n] for c in range(len(classes))]
-    return TextModel(classes, {f: i for i, f in enumerate(names)}, idf, by_class, intercepts, info, danger)
+    vocabulary = {f: i for i, f in enumerate(names)}
+    return TextModel(classes, vocabulary, idf, by_class, intercepts, info, danger, words)

@@ -1,5 +1,6 @@
-"""Training the learned layer with scikit-learn: TF-IDF over character 1–3-grams and a linear SVM,
-exported to the plain numbers nlp/model.py reads. Also the shipped examples it learns from first."""
+"""Training the learned layer with scikit-learn: TF-IDF over character 1–3-grams and the words jieba
+finds in the examples, with a linear SVM, exported to the plain numbers nlp/model.py reads. Also the
+shipped examples it learns from first."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from importlib import resources
 import numpy as np
 
 from nlp.evaluate import Example
-from nlp.model import ModelInfo, TextModel, features
+from nlp.model import ModelInfo, TextModel, features, word_matcher, words_in
+from nlp.segment import Segmenter
 
 EXAMPLES_FILE = "examples.csv"  # nlp/data: office workers' dev rows and louwu's own, labelled
 URGENT_FILE = "urgent_examples.csv"
@@ -56,7 +58,11 @@ def train(
     labels = sorted({e.label for e in rows})
     if len(labels) < 2:
         raise ValueError(f"training needs examples of at least two categories, got {labels}")
-    vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=min_df)
+    words = _words(e.text for e in rows)
+    matcher = word_matcher(words)
+    vectorizer = TfidfVectorizer(
+        analyzer=lambda t: features(t) + words_in(t, matcher), sublinear_tf=True, min_df=min_df
+    )
     x = vectorizer.fit_transform([e.text for e in rows])
     svm = LinearSVC(C=c).fit(x, [e.label for e in rows])
     coef, intercepts = svm.coef_, svm.intercept_
@@ -71,7 +77,14 @@ def train(
         [float(b) for b in intercepts],
         ModelInfo(len(rows), trained_on),
         _danger_head(vectorizer, marked, c),
+        words,
     )
+
+
+def _words(texts: Iterable[str]) -> tuple[str, ...]:
+    """Every word of two characters or more that jieba finds in the examples, in a stable order."""
+    seg = Segmenter()
+    return tuple(sorted({w for t in texts for w in seg.tokens(t) if len(w) >= 2}))
 
 
 def _danger_head(vectorizer: object, marked: list[Danger], c: float) -> tuple[array, float] | None:

@@ -16,7 +16,7 @@ from bot.config import TaggingConfig
 from nlp.defaults import default_model, default_pack
 from nlp.engine import MODEL, NONE, RULES, ModelSettings, RulesEngine
 from nlp.evaluate import Example
-from nlp.model import ModelError, features, loads
+from nlp.model import ModelError, features, loads, word_matcher, words_in
 from nlp.train import Danger, shipped_dangers, shipped_examples, train
 from storage import repos
 from storage.models import Issue
@@ -160,9 +160,10 @@ def test_the_danger_head_makes_urgent_only_where_no_danger_word_was_read_as_calm
 
 
 @pytest.mark.parametrize("text", ["四楼食堂下个月就关了", "AC不製冷 辦公室熱死了", "a", "", "🔥🔥业绩着火了"])
-def test_the_automaton_counts_the_same_ngrams_as_the_trainer_saw(text: str) -> None:
+def test_the_automatons_count_the_same_ngrams_and_words_as_the_trainer_saw(text: str) -> None:
     model = default_model()
-    expected = Counter(i for f in features(text) if (i := model.vocabulary.get(f)) is not None)
+    seen = features(text) + words_in(text, word_matcher(model.words))
+    expected = Counter(i for f in seen if (i := model.vocabulary.get(f)) is not None)
     ids, values = model._vector(text)
     assert set(ids) == set(expected) and len(values) == len(ids)
 
