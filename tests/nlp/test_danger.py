@@ -19,6 +19,7 @@ PRESENT = [
     "楼梯间有人在烧纸，浓烟都飘到走廊了",
     "三楼走廊一股很浓的燃气味，是不是漏气了",
     "有人在健身房晕倒了",
+    "还好我们跑出来了，楼里还有人被困",  # relief in one clause does not calm the danger in another
 ]
 CALM = [
     "上周楼下起过火，已经扑灭了，想问问原因",

@@ -184,3 +184,11 @@ def test_no_shipped_example_repeats_a_holdout_row() -> None:
         held = {bare(r["text"]) for r in csv.DictReader(f) if r["split"] == "holdout"}
     shipped = [bare(e.text) for e in shipped_examples()] + [bare(d.text) for d in shipped_dangers()]
     assert not [t for t in shipped if t in held]
+
+
+def test_a_sure_danger_head_overrules_context_cues_that_read_a_danger_word_as_calm() -> None:
+    text = "业绩着火了🔥"  # read as calm by its cue; a head told to be sure of anything overrules it
+    assert not RulesEngine(default_pack(), default_model()).tag(text).urgent
+    assert (
+        RulesEngine(default_pack(), default_model(), ModelSettings(danger_over_calm=-99.0)).tag(text).urgent
+    )
