@@ -1,5 +1,6 @@
-"""Working days: weekends and public holidays off, make-up days (调休) on, from a holidays file,
-so that an expected date of resolution is one people can hold the committee to."""
+"""Working days: weekends and public holidays off, make-up days (调休) on, from the State Council's
+schedule as the chinese-calendar package publishes it and the admins' file for the years it does
+not cover yet, so that an expected date of resolution is one people can hold the committee to."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+import chinese_calendar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.texts import LOCAL_TZ
 from storage import repos
 
-BUILT_IN = Path(__file__).with_name("data") / "holidays.toml"
+# What an admin sees and edits before writing their own file: the format, no year of its own.
+TEMPLATE = Path(__file__).with_name("data") / "holidays.toml"
 
 
 class HolidaysError(ValueError):
@@ -26,6 +29,15 @@ class WorkCalendar:
     off: frozenset[dt.date] = frozenset()
     work: frozenset[dt.date] = frozenset()
     years: frozenset[int] = frozenset()  # the years the file describes; others count weekends only
+
+    def overlaid(self, other: WorkCalendar) -> WorkCalendar:
+        """This calendar with each year `other` describes taken from `other` instead."""
+        mine = other.years.isdisjoint
+        return WorkCalendar(
+            frozenset(d for d in self.off if mine((d.year,))) | other.off,
+            frozenset(d for d in self.work if mine((d.year,))) | other.work,
+            self.years | other.years,
+        )
 
     def is_workday(self, day: dt.date) -> bool:
         if day in self.work:
@@ -109,21 +121,38 @@ AUDIT = "holidays"
 
 
 @functools.lru_cache(maxsize=1)
-def _built_in_text() -> str:
-    return BUILT_IN.read_text(encoding="utf-8")
+def published() -> WorkCalendar:
+    """The State Council's schedule of every year the installed chinese-calendar package knows."""
+    off = frozenset(chinese_calendar.constants.holidays)
+    work = frozenset(chinese_calendar.constants.workdays)
+    return WorkCalendar(off, work, frozenset(d.year for d in off | work))
+
+
+def package_version() -> str:
+    return str(getattr(chinese_calendar, "__version__", "?"))
+
+
+@functools.lru_cache(maxsize=1)
+def _template_text() -> str:
+    return TEMPLATE.read_text(encoding="utf-8")
 
 
 async def text_of(session: AsyncSession) -> str:
-    """The holidays file in force: the admins' own, else the one louwu ships."""
-    return await repos.shared.setting(session, SETTING) or _built_in_text()
+    """The admins' holidays file, else the template that shows how to write one."""
+    return await repos.shared.setting(session, SETTING) or _template_text()
 
 
 async def current(session: AsyncSession) -> WorkCalendar:
     """The calendar in force, read once per transaction (an admin's edit counts from the next)."""
     found = session.info.get(SETTING)
     if found is None:
-        found = session.info[SETTING] = parse_holidays(await text_of(session))
+        found = session.info[SETTING] = _in_force(await text_of(session))
     return found
+
+
+@functools.lru_cache(maxsize=8)
+def _in_force(text: str) -> WorkCalendar:
+    return published().overlaid(parse_holidays(text))
 
 
 async def save(session: AsyncSession, text: str, actor: str, now: dt.datetime, source: str) -> WorkCalendar:
@@ -136,10 +165,16 @@ async def save(session: AsyncSession, text: str, actor: str, now: dt.datetime, s
     return calendar
 
 
-def coverage_warning(calendar: WorkCalendar, today: dt.date, ahead: dt.timedelta) -> str:
-    """'' when the file describes every year up to `ahead` from today; else what to add."""
+AHEAD = dt.timedelta(days=365)  # deadlines are weeks away; a year gives admins time to act
+
+
+def coverage_warning(calendar: WorkCalendar, today: dt.date, ahead: dt.timedelta = AHEAD) -> str:
+    """'' when the calendar describes every year up to `ahead` from today; else what to do."""
     missing = sorted({y for y in (today.year, (today + ahead).year) if y not in calendar.years})
     if not missing:
         return ""
     years = "、".join(str(y) for y in missing)
-    return f"节假日文件没有 {years} 年的安排：这些年份只按周末计算工作日。请在国务院公布后补上。"
+    return (
+        f"节假日安排没有 {years} 年：这些年份只按周末计算工作日。国务院公布后，升级 chinese-calendar"
+        f"（现为 {package_version()}），或在节假日文件里补上这一年。"
+    )

@@ -1,4 +1,5 @@
-"""Working days from the holidays file: weekends and holidays off, make-up days on."""
+"""Working days from chinese-calendar and the admins' holidays file: weekends and holidays off,
+make-up days on."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import datetime as dt
 import pytest
 
 from handlers.texts import LOCAL_TZ
-from handlers.workdays import BUILT_IN, HolidaysError, coverage_warning, parse_holidays, say_date
+from handlers.workdays import TEMPLATE, HolidaysError, coverage_warning, parse_holidays, published, say_date
 
-CHINA = parse_holidays(BUILT_IN.read_text(encoding="utf-8"))
+CHINA = published()
 
 
 def at(day: str, hour: int = 10) -> dt.datetime:
@@ -31,10 +32,28 @@ def test_a_deadline_ends_with_its_last_working_day_in_shanghai() -> None:
     assert due == dt.datetime(2026, 11, 12, tzinfo=LOCAL_TZ) and say_date(due) == "11月11日"
 
 
-def test_a_year_the_file_does_not_describe_counts_weekends_only_and_is_warned_of() -> None:
+def test_a_year_nothing_describes_counts_weekends_only_and_is_warned_of_twelve_months_ahead() -> None:
     assert CHINA.add_workdays(dt.date(2027, 1, 4), 5) == dt.date(2027, 1, 11)
-    warning = coverage_warning(CHINA, dt.date(2026, 12, 15), dt.timedelta(days=30))
-    assert "2027" in warning and coverage_warning(CHINA, dt.date(2026, 6, 1), dt.timedelta(days=30)) == ""
+    warning = coverage_warning(CHINA, dt.date(2026, 2, 1))
+    assert "2027" in warning and "chinese-calendar" in warning
+    assert coverage_warning(CHINA, dt.date(2025, 6, 1)) == ""
+
+
+def test_the_admins_file_covers_a_year_the_package_does_not_yet() -> None:
+    calendar = CHINA.overlaid(parse_holidays('[2027]\noff = ["2027-01-01"]\nwork = ["2027-01-09"]'))
+    assert not calendar.is_workday(dt.date(2027, 1, 1)) and calendar.is_workday(dt.date(2027, 1, 9))
+    assert coverage_warning(calendar, dt.date(2026, 12, 15)) == ""
+    assert not calendar.is_workday(dt.date(2026, 10, 5))  # the package's years stand
+
+
+def test_a_year_in_the_admins_file_replaces_that_year_of_the_package_whole() -> None:
+    calendar = CHINA.overlaid(parse_holidays('[2026]\noff = ["2026-11-05"]'))
+    assert not calendar.is_workday(dt.date(2026, 11, 5))
+    assert calendar.is_workday(dt.date(2026, 10, 5))  # national day is not in the admins' 2026
+
+
+def test_the_template_an_admin_starts_from_describes_no_year() -> None:
+    assert parse_holidays(TEMPLATE.read_text(encoding="utf-8")).years == frozenset()
 
 
 @pytest.mark.parametrize(

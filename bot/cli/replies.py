@@ -65,29 +65,42 @@ async def reset_template(state: str, category: str) -> None:
 
 @click.group()
 def holidays() -> None:
-    """The holidays file: days off and make-up working days (调休) the deadlines count on."""
+    """Days off and make-up working days (调休) the deadlines count on: chinese-calendar's, and the
+    admins' file for the years it does not cover yet."""
 
 
 @holidays.command("show")
 @run
 async def show() -> None:
-    """Which years it covers, and a warning if today's or next month's year is missing."""
+    """Which years are covered and by what, and a warning if the next twelve months are not."""
     async with session_scope(get_config()) as session:
         calendar = await workdays.current(session)
+        own = workdays.parse_holidays(await workdays.text_of(session))
     today = dt.datetime.now(LOCAL_TZ)
-    years = ", ".join(str(y) for y in sorted(calendar.years)) or "none"
-    click.echo(f"years: {years}; {len(calendar.off)} days off, {len(calendar.work)} make-up working days")
+    published = sorted(workdays.published().years - own.years)
+    click.echo(f"chinese-calendar {workdays.package_version()}: {_years(published)}")
+    click.echo(f"the admins' file: {_years(sorted(own.years))}")
     click.echo(f"accepted today with 7 working days: due by {workdays.say_date(calendar.due(today, 7))}")
-    warning = workdays.coverage_warning(calendar, today.date(), dt.timedelta(days=30))
+    warning = workdays.coverage_warning(calendar, today.date())
     if warning:
         click.echo(warning, err=True)
+
+
+def _years(years: list[int]) -> str:
+    """2004–2026 for a run, else each year."""
+    if not years:
+        return "none"
+    if years == list(range(years[0], years[-1] + 1)) and len(years) > 2:
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(map(str, years))
 
 
 @holidays.command("import")
 @click.argument("path", type=click.File(encoding="utf-8"))
 @run
 async def import_(path: TextIO) -> None:
-    """Replace the holidays file with PATH (taken whole, or refused with the line and reason)."""
+    """Replace the admins' holidays file with PATH (taken whole, or refused with the line and reason);
+    each year it holds replaces chinese-calendar's schedule of that year."""
     text = path.read()
     async with session_scope(get_config()) as session:
         try:
@@ -100,6 +113,6 @@ async def import_(path: TextIO) -> None:
 @holidays.command("export")
 @run
 async def export() -> None:
-    """Print the holidays file in force (edit it, then `louwu holidays import`)."""
+    """Print the admins' holidays file, or the template (edit it, then `louwu holidays import`)."""
     async with session_scope(get_config()) as session:
         click.echo(await workdays.text_of(session), nl=False)

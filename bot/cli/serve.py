@@ -74,9 +74,7 @@ def check_schema(config: Config) -> None:
                 return False, ""
             async with make_sessionmaker(engine)() as session:
                 calendar = await workdays.current(session)
-            return True, workdays.coverage_warning(
-                calendar, dt.datetime.now(LOCAL_TZ).date(), dt.timedelta(days=30)
-            )
+            return True, workdays.coverage_warning(calendar, dt.datetime.now(LOCAL_TZ).date())
         finally:
             await engine.dispose()
 

@@ -9,7 +9,7 @@ import urllib.request
 from typing import Any
 
 from handlers.texts import LOCAL_TZ
-from handlers.workdays import BUILT_IN, parse_holidays
+from handlers.workdays import published
 from tests.api.conftest import ADMIN_TOKEN, KDK_TOKEN, LiveAPI
 
 
@@ -86,6 +86,6 @@ def test_an_accepted_issue_shows_its_expected_date(live_api: LiveAPI) -> None:
     assert call(live_api, "/api/v1/issues/1")[1]["expected_date"] is None
     call(live_api, "/api/v1/issues/1/actions", body={"action": "accept"})
     today = dt.datetime.now(LOCAL_TZ).date()  # the live server runs on the real clock
-    calendar = parse_holidays(BUILT_IN.read_text(encoding="utf-8"))
+    calendar = published()
     expected = calendar.add_workdays(today, 7)  # 四楼食堂 is 餐饮就餐: 7 working days
     assert call(live_api, "/api/v1/issues/1")[1]["expected_date"] == expected.isoformat()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from handlers.workdays import BUILT_IN
+from handlers.workdays import TEMPLATE
 from tests.cli.test_cli import louwu
 
 
@@ -24,12 +24,13 @@ def test_a_template_with_an_unknown_placeholder_is_one_clear_line(cfg: Path) -> 
 
 
 def test_holidays_export_then_import_of_next_year(cfg: Path, tmp_path: Path) -> None:
-    assert louwu(cfg, "holidays", "export").output == BUILT_IN.read_text(encoding="utf-8")
+    assert louwu(cfg, "holidays", "export").output == TEMPLATE.read_text(encoding="utf-8")
     extended = tmp_path / "holidays.toml"
-    extended.write_text(BUILT_IN.read_text(encoding="utf-8") + '\n[2027]\noff = ["2027-01-01"]\n')
+    extended.write_text(TEMPLATE.read_text(encoding="utf-8") + '\n[2027]\noff = ["2027-01-01"]\n')
     result = louwu(cfg, "holidays", "import", str(extended))
-    assert result.exit_code == 0 and "2026, 2027" in result.output
-    assert "years: 2026, 2027" in louwu(cfg, "holidays", "show").output
+    assert result.exit_code == 0 and "years 2027" in result.output
+    shown = louwu(cfg, "holidays", "show").output
+    assert "chinese-calendar" in shown and "2004–2026" in shown and "the admins' file: 2027" in shown
 
 
 def test_a_bad_holidays_file_changes_nothing(cfg: Path, tmp_path: Path) -> None:
@@ -37,4 +38,4 @@ def test_a_bad_holidays_file_changes_nothing(cfg: Path, tmp_path: Path) -> None:
     bad.write_text('[2027]\noff = ["2027-02-30"]\n')
     result = louwu(cfg, "holidays", "import", str(bad))
     assert result.exit_code == 1 and "'2027-02-30' is not a date" in result.output
-    assert louwu(cfg, "holidays", "export").output == BUILT_IN.read_text(encoding="utf-8")
+    assert louwu(cfg, "holidays", "export").output == TEMPLATE.read_text(encoding="utf-8")

@@ -3,7 +3,6 @@ and which days count as working days for the dates promised to them."""
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -18,7 +17,6 @@ from storage.models import ANY_CATEGORY
 
 MAX_HOLIDAYS = 64 * 1024
 # Far enough that a date promised today is counted right.
-LOOK_AHEAD = dt.timedelta(days=30)
 
 
 def routes(router: web.UrlDispatcher) -> None:
@@ -56,8 +54,10 @@ async def _page(request: web.Request, error: str, typed: str | None = None) -> w
         preview=lambda text, c="": reply_templates.example(text, names.get(c, "餐饮就餐")),
         categories={ANY_CATEGORY: "全部分类", **names},
         holidays=holidays if typed is None else typed,
-        warning=workdays.coverage_warning(calendar, today.date(), LOOK_AHEAD),
+        warning=workdays.coverage_warning(calendar, today.date()),
         sample=workdays.say_date(calendar.due(today, 7)),
+        package=workdays.package_version(),
+        published=f"{min(workdays.published().years)}–{max(workdays.published().years)}",
         audit=sorted(audit, key=lambda a: a.at, reverse=True),
         done=request.query.get("done", ""),
         error=error,
