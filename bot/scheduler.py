@@ -29,7 +29,9 @@ from storage.errors import is_unavailable
 logger = logging.getLogger("louwu.scheduler")
 NEVER = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 DIGESTS = ("reporter_digest", "member_digest")
-STOP_GRACE = 10.0  # seconds a running job may take to finish when the process stops
+# Seconds a running job may take to finish when the process stops; a job cut short leaves its rows
+# leased, and the next owner of the lease takes them over.
+STOP_GRACE = 1.5
 
 
 def last_fire(trigger: CronTrigger, now: dt.datetime) -> dt.datetime | None:

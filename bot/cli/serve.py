@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import errno
 import logging
+import time
 
 import click
 from aiohttp import web
@@ -21,6 +22,9 @@ from storage import schema
 from storage.db import make_engine, make_sessionmaker
 
 logger = logging.getLogger("louwu.serve")
+# On SIGTERM or Ctrl-C, how long requests in flight have to be answered before their connections close;
+# then the intake commits its batch and the scheduler's jobs finish: all of it within 5 s.
+SHUTDOWN_GRACE = 2.5
 
 
 @click.command()
@@ -45,6 +49,12 @@ def run_server(config: Config, port: int | None = None, reuse_port: bool = False
     host, port = config.server.host, config.server.port
     app = create_app(config)
     app.on_startup.append(freeze_startup_objects)  # after every cleanup context has started
+    stopping: list[float] = []
+
+    async def mark_stop(_: web.Application) -> None:
+        stopping.append(time.monotonic())
+
+    app.on_shutdown.insert(0, mark_stop)
     try:
         web.run_app(
             app,
@@ -56,11 +66,19 @@ def run_server(config: Config, port: int | None = None, reuse_port: bool = False
             # aiohttp's default keeps a silent connection an hour: a trickle of headers could hold it.
             keepalive_timeout=config.server.read_timeout,
             reuse_port=reuse_port or None,
+            shutdown_timeout=SHUTDOWN_GRACE,
         )
     except OSError as exc:
         if exc.errno != errno.EADDRINUSE:
             raise
         raise Fail(f"{host}:{port} is in use by another program: pass --port or set [server] port") from None
+    said_stopped(logger, stopping, "requests in flight answered, the intake's batch committed, jobs finished")
+
+
+def said_stopped(log: logging.Logger, since: list[float], what: str) -> None:
+    """The one line that says the process has finished, and how long stopping took once asked."""
+    took = f" {time.monotonic() - since[0]:.1f} s after the signal" if since else ""
+    log.info("stopped%s: %s", took, what)
 
 
 def check_schema(config: Config) -> None:

@@ -6,18 +6,22 @@ Use it with `[scheduler] in_process = false`, so that web processes only take me
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
+import time
 
 import click
 
 from bot.app import outbound
 from bot.cli.common import Fail, database_errors, get_config, new_event_loop
-from bot.cli.serve import check_schema, describe_outbound
+from bot.cli.serve import check_schema, describe_outbound, said_stopped
 from bot.clock import Clock
 from bot.config import Config
 from bot.logs import setup_logging
 from bot.scheduler import Scheduler
 from storage.db import make_engine, make_sessionmaker
+
+logger = logging.getLogger("louwu.worker")
 
 
 @click.command()
@@ -37,7 +41,7 @@ def worker() -> None:
 
 async def work(config: Config) -> None:
     engine = make_engine(config.database.url)
-    stop = asyncio.Event()
+    stop, stopping = asyncio.Event(), list[float]()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
@@ -46,6 +50,8 @@ async def work(config: Config) -> None:
             scheduler = Scheduler(jobs, config.scheduler)
             scheduler.start()
             await stop.wait()
+            stopping.append(time.monotonic())
             await scheduler.stop()
     finally:
         await engine.dispose()
+    said_stopped(logger, stopping, "jobs finished or their leases left to the next owner")
