@@ -55,6 +55,7 @@ class WeChatConfig:
     api_base_url: str = WECHAT_API
     timestamp_tolerance: int = 300
     api_timeout: float = 5.0
+    menu: str = ""  # the menu file `louwu menu push` sends and the simulator shows; "" = louwu's own
 
     @property
     def safe_mode(self) -> bool:

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import aiohttp
 import click
 
-from bot.cli.common import Fail, get_config, run, session_scope
-from bot.clock import Clock
+from bot.cli.common import Fail, get_config, run, session_scope, wechat_api
 from bot.qrcodes import UnknownBuilding, building_qr_url, png
-from bot.wechat.api import WeChatAPI
 from bot.wechat.errors import WeChatAPIError
 from storage import repos
 from storage.db import make_engine, make_sessionmaker
@@ -41,11 +38,9 @@ async def qrcode(code: str, out: Path | None) -> None:
     """Ask WeChat once for CODE's permanent scene QR code, store it, and draw it as a PNG."""
     config = get_config()
     engine = make_engine(config.database.url)
-    sm = make_sessionmaker(engine)
     try:
-        async with aiohttp.ClientSession() as http:
-            api = WeChatAPI(http, config.wechat, sm, Clock().now)
-            url = await building_qr_url(sm, api, code)
+        async with wechat_api(config) as api:
+            url = await building_qr_url(make_sessionmaker(engine), api, code)
     except UnknownBuilding:
         raise Fail(f"no building with code {code!r} (see `louwu buildings list`)") from None
     except WeChatAPIError as exc:

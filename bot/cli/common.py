@@ -9,10 +9,13 @@ from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+import aiohttp
 import click
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.config import Config, ConfigError, load_config
+from bot.wechat.api import WeChatAPI
 from storage.db import make_engine, make_sessionmaker
 from storage.errors import DatabaseUnavailable, is_schema_missing, is_unavailable
 
@@ -89,5 +92,16 @@ async def session_scope(config: Config) -> AsyncIterator[AsyncSession]:
     try:
         async with make_sessionmaker(engine).begin() as session:
             yield session
+    finally:
+        await engine.dispose()
+
+
+@asynccontextmanager
+async def wechat_api(config: Config) -> AsyncIterator[WeChatAPI]:
+    """The WeChat API client on its own HTTP session and database engine (for the shared token)."""
+    engine = make_engine(config.database.url)
+    try:
+        async with aiohttp.ClientSession() as http:
+            yield WeChatAPI(http, config.wechat, make_sessionmaker(engine), Clock().now)
     finally:
         await engine.dispose()

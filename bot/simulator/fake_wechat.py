@@ -59,6 +59,7 @@ class FakeWeChatAPI:
         self._closed: set[str] = set()
         self._gone: set[str] = set()
         self.listeners: list[Callable[[Delivered], None]] = []
+        self.menu: list[dict[str, Any]] | None = None  # the account's menu, as menu/create took it
         self.url = ""  # where it is served, set by whoever serves it
 
     # -- scripting ---------------------------------------------------------------------------------
@@ -97,6 +98,9 @@ class FakeWeChatAPI:
         app.router.add_post("/cgi-bin/message/custom/send", self._custom)
         app.router.add_post("/cgi-bin/message/template/send", self._template)
         app.router.add_post("/cgi-bin/qrcode/create", self._qrcode)
+        app.router.add_post("/cgi-bin/menu/create", self._menu_create)
+        app.router.add_get("/cgi-bin/menu/get", self._menu_get)
+        app.router.add_get("/cgi-bin/menu/delete", self._menu_delete)
         app.router.add_route("*", "/{tail:.*}", self._unknown)
         return app
 
@@ -205,6 +209,35 @@ class FakeWeChatAPI:
 
         return await self._answer(request, create)
 
+    async def _menu_create(self, request: web.Request) -> web.Response:
+        def create(body: dict[str, Any]) -> dict[str, Any]:
+            refused = menu_refusal(body.get("button"))
+            if refused:
+                return {"errcode": refused[0], "errmsg": refused[1]}
+            self.menu = body["button"]
+            return {"errcode": 0, "errmsg": "ok"}
+
+        return await self._answer(request, create)
+
+    async def _menu_get(self, request: web.Request) -> web.Response:
+        def get(_: dict[str, Any]) -> dict[str, Any]:
+            if self.menu is None:
+                return {"errcode": 46003, "errmsg": "menu no exist"}
+            shown = [
+                {**b, "sub_button": [{**s, "sub_button": []} for s in b.get("sub_button", [])]}
+                for b in self.menu
+            ]
+            return {"menu": {"button": shown}}
+
+        return await self._answer(request, get)
+
+    async def _menu_delete(self, request: web.Request) -> web.Response:
+        def delete(_: dict[str, Any]) -> dict[str, Any]:
+            self.menu = None
+            return {"errcode": 0, "errmsg": "ok"}
+
+        return await self._answer(request, delete)
+
     async def _unknown(self, request: web.Request) -> web.Response:
         answer = {
             "errcode": UNKNOWN_PATH,
@@ -212,3 +245,43 @@ class FakeWeChatAPI:
         }
         self.calls.append(Call(request.path, dict(request.query), {}, answer, 404))
         return web.json_response(answer, status=404)
+
+
+_MENU_TYPES = {
+    "click", "view", "scancode_push", "scancode_waitmsg", "pic_sysphoto", "pic_photo_or_album",
+    "pic_weixin", "location_select", "media_id", "article_id", "article_view_limited", "miniprogram",
+}  # fmt: skip
+
+
+def menu_refusal(buttons: Any) -> tuple[int, str] | None:
+    """WeChat's errcode for a menu over its limits (40016 … 40027), or None."""
+    if not isinstance(buttons, list) or not 1 <= len(buttons) <= 3:
+        return 40016, "invalid button size"
+    for b in buttons:
+        subs = b.get("sub_button") or []
+        if subs:
+            if len(subs) > 5:
+                return 40023, "invalid sub button size"
+            if len(str(b.get("name", "")).encode()) > 16:
+                return 40018, "invalid button name size"
+            for s in subs:
+                wrong = _button_refusal(s, 60)
+                if wrong:
+                    return wrong[0] + 7, "invalid sub " + wrong[1]  # 40017 → 40024 …, as WeChat numbers them
+        else:
+            wrong = _button_refusal(b, 16)
+            if wrong:
+                return wrong[0], "invalid " + wrong[1]
+    return None
+
+
+def _button_refusal(b: dict[str, Any], name_bytes: int) -> tuple[int, str] | None:
+    if b.get("type") not in _MENU_TYPES:
+        return 40017, "button type"
+    if not 0 < len(str(b.get("name", "")).encode()) <= name_bytes:
+        return 40018, "button name size"
+    if len(str(b.get("key", "")).encode()) > 128:
+        return 40019, "button key size"
+    if len(str(b.get("url", "")).encode()) > 1024:
+        return 40020, "button url size"
+    return None

@@ -16,8 +16,10 @@ import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import WeChatConfig
-from bot.wechat.errors import TIMEOUT, TokenInvalid, Transient, error_for
+from bot.wechat.errors import TIMEOUT, Permanent, TokenInvalid, Transient, error_for
 from bot.wechat.token import TokenProvider
+
+NO_MENU = 46003  # menu/get on an account without a menu
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,24 @@ class WeChatAPI:
         result = await self.call("/cgi-bin/qrcode/create", body)
         return QRCode(ticket=str(result["ticket"]), url=str(result["url"]))
 
-    async def call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        """Call with the shared token; on 40001/42001/40014 get another and retry once."""
+    async def create_menu(self, body: dict[str, Any]) -> None:
+        await self.call("/cgi-bin/menu/create", body)
+
+    async def get_menu(self) -> dict[str, Any] | None:
+        """`menu/get`: the menu the account has, or None when it has none (46003)."""
+        try:
+            return await self.call("/cgi-bin/menu/get", None)
+        except Permanent as exc:
+            if exc.errcode == NO_MENU:
+                return None
+            raise
+
+    async def delete_menu(self) -> None:
+        await self.call("/cgi-bin/menu/delete", None)
+
+    async def call(self, path: str, body: dict[str, Any] | None) -> dict[str, Any]:
+        """Call with the shared token (a GET when there is no body); on 40001/42001/40014 get
+        another token and retry once."""
         token = await self.tokens.get()
         try:
             return await self._post(path, token, body)
@@ -80,14 +98,15 @@ class WeChatAPI:
             return await self._post(path, token, body)
 
     async def _post(
-        self, path: str, token: str | None, body: dict[str, Any], token_endpoint: bool = False
+        self, path: str, token: str | None, body: dict[str, Any] | None, token_endpoint: bool = False
     ) -> dict[str, Any]:
         params = {"access_token": token} if token else None
-        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        headers = {"Content-Type": "application/json; charset=utf-8"}
+        data = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
+        headers = {"Content-Type": "application/json; charset=utf-8"} if data is not None else None
+        method = "GET" if data is None else "POST"
         try:
-            async with self._http.post(
-                self._base + path, params=params, data=data, headers=headers, timeout=self._timeout
+            async with self._http.request(
+                method, self._base + path, params=params, data=data, headers=headers, timeout=self._timeout
             ) as resp:
                 if resp.status >= 500:
                     raise Transient(resp.status, f"HTTP {resp.status} from {path}")
