@@ -64,6 +64,11 @@ class Menu:
             out += ["  └ " + _line(s) for s in b.subs]
         return out
 
+    def labels(self) -> dict[str, str]:
+        """Each click key's button name: what a person tapped, in words."""
+        every = [s for b in self.buttons for s in (b.subs or (b,))]
+        return {k: b.name for b in every if (k := b.value("key"))}
+
     def keys(self) -> list[str]:
         """Every click key, in order: what the conversation must answer."""
         every = [s for b in self.buttons for s in (b.subs or (b,))]

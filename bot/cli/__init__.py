@@ -6,7 +6,21 @@ import sys
 
 import click
 
-from bot.cli import buildings, db, demo, issues, menu, outbox, replies, rules, seed, serve, users, worker
+from bot.cli import (
+    buildings,
+    db,
+    demo,
+    doctor,
+    issues,
+    menu,
+    outbox,
+    replies,
+    rules,
+    seed,
+    serve,
+    users,
+    worker,
+)
 from bot.cli.common import main_group
 
 main_group.add_command(db.db)
@@ -19,6 +33,7 @@ main_group.add_command(worker.worker)
 main_group.add_command(outbox.outbox)
 main_group.add_command(buildings.buildings)
 main_group.add_command(menu.menu)
+main_group.add_command(doctor.doctor)
 main_group.add_command(users.users)
 main_group.add_command(replies.templates)
 main_group.add_command(replies.holidays)

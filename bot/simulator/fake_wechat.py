@@ -19,6 +19,9 @@ from typing import Any
 from aiohttp import web
 
 TOKEN_TTL = 7200
+DEMO_TEMPLATE = (
+    "编号:{{character_string1.DATA}}\n事项:{{thing2.DATA}}\n状态:{{phrase3.DATA}}\n时间:{{time4.DATA}}"
+)
 UNKNOWN_PATH = 99999
 
 
@@ -60,6 +63,9 @@ class FakeWeChatAPI:
         self._gone: set[str] = set()
         self.listeners: list[Callable[[Delivered], None]] = []
         self.menu: list[dict[str, Any]] | None = None  # the account's menu, as menu/create took it
+        # The account's templates (id → content); the demo's ids, with louwu's default keys.
+        self.templates = {tid: DEMO_TEMPLATE for tid in ("demo_issue_update", "demo_alert")}
+        self._refused_ip = ""
         self.url = ""  # where it is served, set by whoever serves it
 
     # -- scripting ---------------------------------------------------------------------------------
@@ -75,6 +81,10 @@ class FakeWeChatAPI:
 
     def unsubscribe(self, openid: str) -> None:
         self._gone.add(openid)
+
+    def refuse_ip(self, ip: str) -> None:
+        """The token endpoint answers 40164 naming `ip`, as when this server is not on the allow-list."""
+        self._refused_ip = ip
 
     def expire_tokens(self) -> None:
         self._tokens.clear()
@@ -98,6 +108,7 @@ class FakeWeChatAPI:
         app.router.add_post("/cgi-bin/message/custom/send", self._custom)
         app.router.add_post("/cgi-bin/message/template/send", self._template)
         app.router.add_post("/cgi-bin/qrcode/create", self._qrcode)
+        app.router.add_get("/cgi-bin/template/get_all_private_template", self._templates)
         app.router.add_post("/cgi-bin/menu/create", self._menu_create)
         app.router.add_get("/cgi-bin/menu/get", self._menu_get)
         app.router.add_get("/cgi-bin/menu/delete", self._menu_delete)
@@ -144,6 +155,12 @@ class FakeWeChatAPI:
         return await self._answer(request, self._issue_token)
 
     def _issue_token(self, body: dict[str, Any]) -> dict[str, Any]:
+        if self._refused_ip:
+            ip = self._refused_ip
+            return {
+                "errcode": 40164,
+                "errmsg": f"invalid ip {ip} ipv6 ::ffff:{ip}, not in whitelist rid: fake",
+            }
         if body.get("appid") != self.app_id:
             return {"errcode": 40013, "errmsg": "invalid appid"}
         if self.app_secret and body.get("secret") != self.app_secret:
@@ -208,6 +225,15 @@ class FakeWeChatAPI:
             return {"ticket": ticket, "expire_seconds": 0, "url": f"http://weixin.qq.com/q/{scene}"}
 
         return await self._answer(request, create)
+
+    async def _templates(self, request: web.Request) -> web.Response:
+        def listed(_: dict[str, Any]) -> dict[str, Any]:
+            rows = [
+                {"template_id": t, "title": "事项进展通知", "content": c} for t, c in self.templates.items()
+            ]
+            return {"template_list": rows}
+
+        return await self._answer(request, listed)
 
     async def _menu_create(self, request: web.Request) -> web.Response:
         def create(body: dict[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,6 @@ from storage import repos
 LOCAL = ZoneInfo("Asia/Shanghai")
 # Where the phone says it is when the person taps 位置: 南京西路, in front of the demo's buildings.
 HERE = {"Location_X": "31.2286", "Location_Y": "121.4489", "Scale": "16", "Label": "上海市静安区南京西路"}
-MENU_LABELS = {"MY_ISSUES": "我的反映", "TODO": "待办", "BIND": "绑定楼宇", "REPORT": "我要反映"}
 
 ActionKind = Literal["text", "menu", "scan", "location", "image"]
 
@@ -43,8 +42,10 @@ class Phone:
         clock: Clock,
         log: ChatLog,
         sessionmaker: async_sessionmaker[AsyncSession],
+        menu_labels: dict[str, str],
     ) -> None:
         self._http, self._wechat, self._clock, self._log = http, wechat, clock, log
+        self._labels = menu_labels
         self._sm = sessionmaker
         self._crypto = (
             WeChatCrypto(wechat.token, wechat.encoding_aes_key, wechat.app_id) if wechat.safe_mode else None
@@ -75,7 +76,7 @@ class Phone:
             self._log.add(openid, "me", "text", action.value, self.stamp())
             await self._post(url, openid, "text", Content=action.value)
         elif action.kind == "menu":
-            label = MENU_LABELS.get(action.value, action.value)
+            label = self._labels.get(action.value, action.value)
             self._log.add(openid, "me", "action", f"菜单：{label}", self.stamp())
             await self._post(url, openid, "event", Event="CLICK", EventKey=action.value)
         elif action.kind == "location":

@@ -16,7 +16,7 @@ import aiohttp
 import jinja2
 from aiohttp import web
 
-from bot import pages
+from bot import menu, pages
 from bot.clock import Clock
 from bot.keys import API, CLOCK, CONFIG, SCHEDULER, SESSIONMAKER
 from bot.qrcodes import UnknownBuilding, building_qr_url, png
@@ -39,11 +39,13 @@ LOG = web.AppKey("sim_log", ChatLog)
 PHONE = web.AppKey("sim_phone", Phone)
 FAKE = web.AppKey("sim_fake", FakeWeChatAPI)
 PAGES = web.AppKey("sim_pages", jinja2.Environment)
+MENU = web.AppKey("sim_menu", menu.Menu)
 
 
 def setup(app: web.Application) -> None:
     """Add the simulator to `app`; call before the outbound client is set up, which it redirects."""
     app[LOG] = ChatLog()
+    app[MENU] = _menu(app[CONFIG].wechat.menu)
     app[PAGES] = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, enable_async=True
     )
@@ -57,6 +59,15 @@ def setup(app: web.Application) -> None:
     area.router.add_get("/qr/{code}.png", qr_image)
     area.router.add_static("/static", HERE / "static")
     app.add_subapp("/simulator", area)
+
+
+def _menu(path: str) -> menu.Menu:
+    """The menu file `louwu menu push` sends, so the simulator shows what followers will see."""
+    try:
+        return menu.load(Path(path) if path else None)
+    except menu.MenuError as exc:
+        logger.error("simulator: %s; showing louwu's own menu instead", exc)
+        return menu.load(None)
 
 
 async def _fake_api(app: web.Application) -> AsyncIterator[None]:
@@ -74,7 +85,7 @@ async def _fake_api(app: web.Application) -> AsyncIterator[None]:
     app[FAKE] = fake
     logger.warning("simulator on: WeChat's API is the local fake at %s; anyone can speak as anyone", fake.url)
     async with aiohttp.ClientSession() as http:
-        app[PHONE] = Phone(http, wechat, app[CLOCK], app[LOG], app[SESSIONMAKER])
+        app[PHONE] = Phone(http, wechat, app[CLOCK], app[LOG], app[SESSIONMAKER], app[MENU].labels())
         yield
     await runner.cleanup()
 
@@ -106,6 +117,7 @@ async def page(request: web.Request) -> web.Response:
         .render_async(
             people=cast,
             buildings=buildings,
+            menu=app[MENU],
             now=app[PHONE].stamp(),
             safe_mode=config.wechat.safe_mode,
             templates=bool(config.templates.issue_update or config.templates.alert),

@@ -72,6 +72,11 @@ class WeChatAPI:
         result = await self.call("/cgi-bin/qrcode/create", body)
         return QRCode(ticket=str(result["ticket"]), url=str(result["url"]))
 
+    async def private_templates(self) -> dict[str, str]:
+        """The account's templates (get_all_private_template): id → content with its {{key.DATA}}."""
+        result = await self.call("/cgi-bin/template/get_all_private_template", None)
+        return {str(t.get("template_id")): str(t.get("content", "")) for t in result.get("template_list", [])}
+
     async def create_menu(self, body: dict[str, Any]) -> None:
         await self.call("/cgi-bin/menu/create", body)
 

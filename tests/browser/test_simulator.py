@@ -81,3 +81,15 @@ async def test_the_canteen_story_in_the_simulator(server: Any, browser: Any, scr
     await sim.sees("评价为「满意」")
     await sim.shot("3-reporter-rates")
     await page.close()
+
+
+async def test_the_simulators_menu_is_the_menu_file_with_its_sub_buttons(server: Any, browser: Any) -> None:
+    page = await browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    await page.goto(str(server.make_url("/simulator")))
+    sim = Simulator(page, Path("."))
+    await sim.be(WANG)
+    await page.click(".menu .opens")  # 楼务: opens its sub-buttons, as WeChat does
+    await page.click(".menu .subs button[data-key=BIND]")
+    await sim.sees("菜单：绑定楼宇", kind="action")
+    await sim.sees("绑定")
+    await expect(page.locator(".menu .subs")).to_be_hidden()

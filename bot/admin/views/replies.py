@@ -16,7 +16,6 @@ from storage import repos
 from storage.models import ANY_CATEGORY
 
 MAX_HOLIDAYS = 64 * 1024
-# Far enough that a date promised today is counted right.
 
 
 def routes(router: web.UrlDispatcher) -> None:

@@ -116,8 +116,15 @@ document.querySelectorAll(".icon").forEach((btn) => btn.addEventListener("click"
   const photo = new URL("/simulator/static/photo.svg", location.href).href;
   act(btn.dataset.kind, btn.dataset.kind === "image" ? photo : "");
 }));
-document.querySelectorAll(".menu button").forEach((btn) =>
-  btn.addEventListener("click", () => act("menu", btn.dataset.key)));
+document.querySelectorAll(".menu button[data-key]").forEach((btn) => btn.addEventListener("click", () => {
+  document.querySelectorAll(".menu .subs").forEach((s) => { s.hidden = true; });
+  act("menu", btn.dataset.key);
+}));
+document.querySelectorAll(".menu .opens").forEach((btn) => btn.addEventListener("click", () => {
+  const subs = btn.nextElementSibling;
+  subs.hidden = !subs.hidden;
+  btn.setAttribute("aria-expanded", String(!subs.hidden));
+}));
 document.querySelectorAll(".qr").forEach((btn) =>
   btn.addEventListener("click", () => act("scan", btn.dataset.code)));
 document.querySelectorAll(".clockbtns button").forEach((btn) => btn.addEventListener("click", async () => {
