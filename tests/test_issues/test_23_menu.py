@@ -11,6 +11,7 @@ import pytest
 from bot import menu as menus
 from bot.simulator.fake_wechat import FakeWeChatAPI, menu_refusal
 from handlers import menu as menu_keys
+from tests.admin.conftest import Browser
 from tests.cli.test_cli import louwu
 from tests.fake_thread import serve_in_thread
 
@@ -111,3 +112,20 @@ def test_the_fake_answers_wechats_limit_errcodes() -> None:
     assert menu_refusal([{"type": "click", "name": "一二三四五六", "key": "K"}])[0] == 40018
     subs = [{"type": "click", "name": "s", "key": "K" * 129}]
     assert menu_refusal([{"name": "楼务", "sub_button": subs}])[0] == 40026
+
+
+async def test_the_admin_web_shows_the_checks_and_the_menu_and_pushes_it(
+    browser: Browser, fake_wechat: FakeWeChatAPI
+) -> None:
+    await browser.login("admin")
+    page = await browser.get("/admin/account")
+    assert "接口凭证" in page.body_text and "楼宇二维码" in page.body_text and "还没有菜单" in page.body_text
+    pushed = await browser.post("/admin/account/menu", {})
+    page = await browser.get(pushed.headers["Location"])
+    assert "菜单已推送" in page.body_text and "和菜单文件一样" in page.body_text
+    assert fake_wechat.menu == menus.load(None).as_wechat()["button"]
+
+
+async def test_only_admins_see_the_account_page(browser: Browser) -> None:
+    await browser.login("kdk")
+    assert (await browser.get("/admin/account")).status == 403
