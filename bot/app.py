@@ -36,6 +36,7 @@ from bot.keys import (
     SCHEDULER,
     SESSIONMAKER,
 )
+from bot.media_keeper import MediaKeeper
 from bot.outbox import Dispatcher
 from bot.rules import LiveRules
 from bot.scheduler import Scheduler
@@ -51,6 +52,7 @@ from handlers.router import Router
 from nlp.similarity import shared_similarity
 from storage.db import is_sqlite, make_engine, make_sessionmaker
 from storage.errors import is_unavailable
+from storage.media_store import media_store
 
 logger = logging.getLogger("louwu.app")
 
@@ -114,7 +116,9 @@ async def outbound(
     async with aiohttp.ClientSession() as http:
         api = WeChatAPI(http, config.wechat, sessionmaker, clock.now)
         dispatcher = Dispatcher(sessionmaker, api, config, clock.now)
-        yield Jobs(sessionmaker, config, clock.now, LiveRules(model_settings(config)), dispatcher)
+        store = media_store(config.database.url, config.media.dir)
+        keeper = MediaKeeper(sessionmaker, api, store, config.media, clock.now)
+        yield Jobs(sessionmaker, config, clock.now, LiveRules(model_settings(config)), dispatcher, keeper)
 
 
 async def _outbound(app: web.Application) -> AsyncIterator[None]:

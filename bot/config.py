@@ -97,6 +97,17 @@ class TemplatesConfig:
 
 
 @dataclass(frozen=True)
+class MediaConfig:
+    """Pictures and voice kept as evidence (WeChat keeps its temporary media three days)."""
+
+    dir: str = ""  # "" = a `media` directory beside a SQLite database; on PostgreSQL, the database
+    max_bytes: int = 10_000_000  # larger downloads are refused
+    max_pixels: int = 40_000_000  # larger pictures are refused before they are decoded
+    retention_days: int = 0  # 0 = keep; else media older than this are removed every night
+    public: bool = False  # true: Open311 and exports link to kept pictures
+
+
+@dataclass(frozen=True)
 class TopicsConfig:
     threshold: float = 0.25
     window_days: int = 14
@@ -167,6 +178,7 @@ class Config:
     admin: AdminConfig = field(default_factory=AdminConfig)
     simulator: SimulatorConfig = field(default_factory=SimulatorConfig)
     open311: Open311Config = field(default_factory=Open311Config)
+    media: MediaConfig = field(default_factory=MediaConfig)
     log: LogConfig = field(default_factory=LogConfig)
     source: str = "built-in defaults"
 

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import training
 from bot.config import Config
+from bot.media_keeper import MediaKeeper
 from bot.outbox import Dispatcher
 from bot.rules import LiveRules
 from handlers import lifecycle, notify, routing, spikes, texts
@@ -38,6 +39,7 @@ class Jobs:
     now: Callable[[], dt.datetime]
     rules: LiveRules
     dispatcher: Dispatcher
+    keeper: MediaKeeper
 
     @property
     def engine(self) -> AsyncEngine:
@@ -45,6 +47,15 @@ class Jobs:
 
     async def dispatch_outbox(self) -> int:
         return await self.dispatcher.run()
+
+    async def keep_media(self) -> int:
+        """Fetch and keep the pictures and voice that arrived; remove those of people who left."""
+        return await self.keeper.run()
+
+    async def expire_media(self) -> int:
+        """Remove media older than [media] retention_days (0: keep them)."""
+        days = self.config.media.retention_days
+        return await self.keeper.purge(self.now() - dt.timedelta(days=days)) if days > 0 else 0
 
     async def check_deadlines(self) -> int:
         """Warn the holder once a deadline passes; escalate one grid level once it stays passed."""

@@ -69,6 +69,12 @@ class Scheduler:
         )
         self._aps.add_job(
             self._guard,
+            IntervalTrigger(seconds=self._cfg.dispatch_interval),
+            ["media", self._jobs.keep_media],
+            id="media",
+        )
+        self._aps.add_job(
+            self._guard,
             IntervalTrigger(seconds=self._cfg.deadline_interval),
             ["deadlines", self.run_deadlines],
             id="deadlines",
@@ -161,6 +167,7 @@ class Scheduler:
             await self._jobs.check_deadlines()
             await self._jobs.check_spikes()
             await self._jobs.retrain_if_due()
+            await self._jobs.expire_media()
         return mine
 
     async def _guard(self, name: str, job: Callable[[], Awaitable[object]]) -> None:

@@ -29,7 +29,7 @@ DB_DOWN = "数据库暂时连不上，请稍后刷新；微信消息照常收存
 
 
 def setup(app: web.Application) -> None:
-    from bot.admin.views import account, dashboard, issues, org, replies, rules, users
+    from bot.admin.views import account, dashboard, issues, media, org, replies, rules, users
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, enable_async=True
@@ -43,7 +43,7 @@ def setup(app: web.Application) -> None:
     area = pages.area(guard)
     area.router.add_get("", home)
     area.router.add_static("/static", HERE / "static")
-    for module in (users, issues, rules, org, dashboard, replies, account):
+    for module in (users, issues, rules, org, dashboard, replies, account, media):
         module.routes(area.router)
     app.add_subapp("/admin", area)
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import pages
 from bot.admin.views.issues import RULES, categories
-from bot.keys import SESSIONMAKER
+from bot.keys import CONFIG, JOBS, SESSIONMAKER
 from handlers.texts import LOCAL_TZ
 from nlp.masking import mask_personal
 from storage import repos
@@ -28,6 +28,7 @@ def setup(app: web.Application) -> None:
     area.router.add_get("/services.json", services)
     area.router.add_get("/requests.json", requests)
     area.router.add_get(r"/requests/{id:\d+}.json", one_request)
+    area.router.add_get(r"/media/{id:\d+}.jpg", picture)
     app.add_subapp(PREFIX, area)
 
 
@@ -63,7 +64,8 @@ async def requests(request: web.Request) -> web.Response:
     async with request.config_dict[SESSIONMAKER]() as db:
         names = await categories(request, db)
         found = await repos.issues.public_page(db, f)
-        return web.json_response([await _as_request(db, i, b, names) for i, b in found])
+        base = _media_base(request)
+        return web.json_response([await _as_request(db, i, b, names, base) for i, b in found])
 
 
 async def one_request(request: web.Request) -> web.Response:
@@ -74,7 +76,8 @@ async def one_request(request: web.Request) -> web.Response:
             return errors(404, f"no service request {number}")
         building = await repos.org.building(db, issue.building_id) if issue.building_id else None
         names = await categories(request, db)
-        return web.json_response([await _as_request(db, issue, building.name if building else None, names)])
+        place = building.name if building else None
+        return web.json_response([await _as_request(db, issue, place, names, _media_base(request))])
 
 
 def _filter(query: Any) -> PublicFilter:
@@ -110,8 +113,21 @@ def _when(value: str | None, name: str) -> dt.datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=LOCAL_TZ)
 
 
+async def picture(request: web.Request) -> web.Response:
+    """A kept picture, only where [media] public is on (pictures may show people and numbers)."""
+    if not request.config_dict[CONFIG].media.public:
+        return errors(404, "pictures are not published here ([media] public = false)")
+    async with request.config_dict[SESSIONMAKER]() as db:
+        item = await repos.media.get(db, int(request.match_info["id"]))
+        store = request.config_dict[JOBS].keeper.store
+        data = await store.read(item) if item and item.kind == "image" else None
+    if data is None:
+        return errors(404, "no such picture")
+    return web.Response(body=data, content_type="image/jpeg")
+
+
 async def _as_request(
-    db: AsyncSession, issue: Issue, building: str | None, names: dict[str, str]
+    db: AsyncSession, issue: Issue, building: str | None, names: dict[str, str], media_base: str | None
 ) -> dict[str, Any]:
     return {
         "service_request_id": str(issue.number),
@@ -130,8 +146,19 @@ async def _as_request(
         "zipcode": None,
         "lat": None,
         "long": None,
-        "media_url": None,
+        "media_url": await _media_url(db, issue, media_base) if media_base else None,
     }
+
+
+def _media_base(request: web.Request) -> str | None:
+    """Where pictures are published, or None where they are not ([media] public = false)."""
+    return f"{request.url.origin()}{PREFIX}/media" if request.config_dict[CONFIG].media.public else None
+
+
+async def _media_url(db: AsyncSession, issue: Issue, base: str) -> str | None:
+    """GeoReport has one media_url: the issue's first kept picture."""
+    kept = [m for m in await repos.media.of_issue(db, issue.id) if m.kind == "image" and m.status == "kept"]
+    return f"{base}/{kept[0].id}.jpg" if kept else None
 
 
 def _w3c(when: dt.datetime) -> str:

@@ -54,7 +54,7 @@ SCHEMAS: dict[str, Any] = {
     },
     "Issue": {
         "type": "object",
-        "required": [*ISSUE_FIELDS, "timeline", "rating", "expected_date", "merged_into"],
+        "required": [*ISSUE_FIELDS, "timeline", "media", "rating", "expected_date", "merged_into"],
         "properties": {
             **ISSUE_FIELDS,
             "rating": {"type": "integer", "nullable": True, "enum": [1, 2, 3, None]},
@@ -75,6 +75,20 @@ SCHEMAS: dict[str, Any] = {
                     "type": "object",
                     "required": ["kind", "actor", "note", "at"],
                     "properties": {"kind": STRING, "actor": STRING, "note": STRING, "at": STRING},
+                },
+            },
+            "media": {
+                "type": "array",
+                "description": "pictures and voice sent with it; url where the token reads personal data",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "kind", "status", "url"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "kind": {"type": "string", "enum": ["image", "voice"]},
+                        "status": STRING,
+                        "url": {"type": "string", "nullable": True},
+                    },
                 },
             },
         },
@@ -189,6 +203,21 @@ def document() -> dict[str, Any]:
                     "summary": "One issue with its timeline",
                     "parameters": [NUMBER],
                     "responses": {"200": _json(_ref("Issue"), "the issue"), "404": ERROR, **AUTH},
+                }
+            },
+            "/api/v1/issues/{number}/media/{id}": {
+                "get": {
+                    "summary": "A kept picture (JPEG, without metadata) or voice message of the issue",
+                    "parameters": [NUMBER, {**NUMBER, "name": "id"}],
+                    "responses": {
+                        "200": {
+                            "description": "the bytes",
+                            "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}},
+                        },
+                        "403": ERROR,
+                        "404": ERROR,
+                        **AUTH,
+                    },
                 }
             },
             "/api/v1/issues/{number}/actions": {

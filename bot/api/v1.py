@@ -16,12 +16,12 @@ from bot.admin.scope import Scope, scope_of
 from bot.admin.views.issues import MAX_PAGE, RULES, board_query
 from bot.api.auth import PERSONAL, api_user, shown
 from bot.api.openapi import document
-from bot.keys import CLOCK, SCHEDULER, SESSIONMAKER
+from bot.keys import CLOCK, JOBS, SCHEDULER, SESSIONMAKER
 from handlers import issue_actions, lifecycle, workdays
 from nlp.explain import explain
 from nlp.masking import mask_personal
 from storage import repos
-from storage.models import STATUSES, Issue
+from storage.models import STATUSES, Issue, MediaItem
 from storage.repos.board import SORTS
 from storage.repos.issues import IssueRow
 
@@ -36,6 +36,7 @@ def setup(app: web.Application) -> None:
     r.add_get("/v1/issues", list_issues)
     r.add_get(r"/v1/issues/{number:\d+}", get_issue)
     r.add_post(r"/v1/issues/{number:\d+}/actions", act)
+    r.add_get(r"/v1/issues/{number:\d+}/media/{id:\d+}", media)
     r.add_get("/v1/rules", rules)
     r.add_post("/v1/rules/try", try_rules)
     r.add_get("/v1/buildings", buildings)
@@ -128,6 +129,7 @@ async def get_issue(request: web.Request) -> web.Response:
         building = await repos.org.building(db, issue.building_id) if issue.building_id else None
         events = await repos.issues.timeline(db, issue.id)
         people = await repos.issues.supporter_count(db, issue.id) + 1
+        kept = await repos.media.of_issue(db, issue.id)
     return web.json_response(
         {
             "number": issue.number,
@@ -151,8 +153,30 @@ async def get_issue(request: web.Request) -> web.Response:
                 }
                 for e in events
             ],
+            "media": [_medium(request, issue, m) for m in kept],
         }
     )
+
+
+def _medium(request: web.Request, issue: Issue, m: MediaItem) -> dict[str, Any]:
+    readable = m.status == "kept" and request.get(PERSONAL)
+    url = f"/api/v1/issues/{issue.number}/media/{m.id}" if readable else None
+    return {"id": m.id, "kind": m.kind, "status": m.status, "url": url}
+
+
+async def media(request: web.Request) -> web.Response:
+    """A kept picture or voice message: personal data, so only for tokens that read it in clear."""
+    async with request.config_dict[SESSIONMAKER]() as db:
+        issue, _ = await _issue(request, db)
+        item = await repos.media.get(db, int(request.match_info["id"]))
+        if item is None or item.issue_id != issue.id:
+            raise web.HTTPNotFound(text="no such picture or voice message on this issue")
+        if not request.get(PERSONAL):
+            raise web.HTTPForbidden(text="pictures are personal data: this token reads issues masked")
+        data = await request.config_dict[JOBS].keeper.store.read(item)
+    if data is None:
+        raise web.HTTPNotFound(text="no longer kept (removed by the retention period)")
+    return web.Response(body=data, content_type=item.content_type or "application/octet-stream")
 
 
 def _expected(issue: Issue) -> str | None:

@@ -12,6 +12,7 @@ from bot.cli import (
     demo,
     doctor,
     issues,
+    media,
     menu,
     outbox,
     replies,
@@ -34,6 +35,7 @@ main_group.add_command(outbox.outbox)
 main_group.add_command(buildings.buildings)
 main_group.add_command(menu.menu)
 main_group.add_command(doctor.doctor)
+main_group.add_command(media.media)
 main_group.add_command(users.users)
 main_group.add_command(replies.templates)
 main_group.add_command(replies.holidays)

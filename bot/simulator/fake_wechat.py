@@ -19,6 +19,7 @@ from typing import Any
 from aiohttp import web
 
 TOKEN_TTL = 7200
+MEDIA_TTL = dt.timedelta(days=3)
 DEMO_TEMPLATE = (
     "编号:{{character_string1.DATA}}\n事项:{{thing2.DATA}}\n状态:{{phrase3.DATA}}\n时间:{{time4.DATA}}"
 )
@@ -66,6 +67,7 @@ class FakeWeChatAPI:
         # The account's templates (id → content); the demo's ids, with louwu's default keys.
         self.templates = {tid: DEMO_TEMPLATE for tid in ("demo_issue_update", "demo_alert")}
         self._refused_ip = ""
+        self._media: dict[str, tuple[bytes, str, dt.datetime]] = {}
         self.url = ""  # where it is served, set by whoever serves it
 
     # -- scripting ---------------------------------------------------------------------------------
@@ -81,6 +83,12 @@ class FakeWeChatAPI:
 
     def unsubscribe(self, openid: str) -> None:
         self._gone.add(openid)
+
+    def add_media(self, data: bytes, content_type: str = "image/jpeg") -> str:
+        """A temporary medium as a user's upload leaves it: its MediaId, good for three days."""
+        media_id = f"fake-media-{next(self._serial)}"
+        self._media[media_id] = (data, content_type, self.now())
+        return media_id
 
     def refuse_ip(self, ip: str) -> None:
         """The token endpoint answers 40164 naming `ip`, as when this server is not on the allow-list."""
@@ -109,6 +117,7 @@ class FakeWeChatAPI:
         app.router.add_post("/cgi-bin/message/template/send", self._template)
         app.router.add_post("/cgi-bin/qrcode/create", self._qrcode)
         app.router.add_get("/cgi-bin/template/get_all_private_template", self._templates)
+        app.router.add_get("/cgi-bin/media/get", self._media_get)
         app.router.add_post("/cgi-bin/menu/create", self._menu_create)
         app.router.add_get("/cgi-bin/menu/get", self._menu_get)
         app.router.add_get("/cgi-bin/menu/delete", self._menu_delete)
@@ -225,6 +234,22 @@ class FakeWeChatAPI:
             return {"ticket": ticket, "expire_seconds": 0, "url": f"http://weixin.qq.com/q/{scene}"}
 
         return await self._answer(request, create)
+
+    async def _media_get(self, request: web.Request) -> web.Response:
+        """The bytes of a temporary medium, or WeChat's JSON error: expired after three days."""
+        media_id = request.query.get("media_id", "")
+        found = self._media.get(media_id)
+        fresh = found is not None and self.now() - found[2] < MEDIA_TTL
+
+        def answer(_: dict[str, Any]) -> dict[str, Any]:
+            return {} if fresh else {"errcode": 40007, "errmsg": "invalid media_id"}
+
+        response = await self._answer(request, answer)
+        last = self.calls[-1]
+        if not fresh or last.status != 200 or last.answer.get("errcode"):
+            return response
+        assert found is not None
+        return web.Response(body=found[0], content_type=found[1])
 
     async def _templates(self, request: web.Request) -> web.Response:
         def listed(_: dict[str, Any]) -> dict[str, Any]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,6 +20,14 @@ from bot.wechat.errors import TIMEOUT, Permanent, TokenInvalid, Transient, error
 from bot.wechat.token import TokenProvider
 
 NO_MENU = 46003  # menu/get on an account without a menu
+TOO_LARGE = -4  # our own code for a download over [media] max_bytes
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Download:
+    data: bytes
+    content_type: str
 
 
 @dataclass(frozen=True)
@@ -92,15 +100,42 @@ class WeChatAPI:
     async def delete_menu(self) -> None:
         await self.call("/cgi-bin/menu/delete", None)
 
+    async def get_media(self, media_id: str, max_bytes: int) -> Download:
+        """`media/get`: a temporary medium's bytes (WeChat keeps them three days); an expired or unknown
+        MediaId is 40007, a Permanent error."""
+        return await self._with_token(lambda token: self._download(media_id, token, max_bytes))
+
     async def call(self, path: str, body: dict[str, Any] | None) -> dict[str, Any]:
-        """Call with the shared token (a GET when there is no body); on 40001/42001/40014 get
-        another token and retry once."""
+        """Call with the shared token (a GET when there is no body)."""
+        return await self._with_token(lambda token: self._post(path, token, body))
+
+    async def _with_token(self, do: Callable[[str], Awaitable[T]]) -> T:
+        """`do` with the shared token; on 40001/42001/40014 get another and retry once."""
         token = await self.tokens.get()
         try:
-            return await self._post(path, token, body)
+            return await do(token)
         except TokenInvalid:
-            token = await self.tokens.renew(token)
-            return await self._post(path, token, body)
+            return await do(await self.tokens.renew(token))
+
+    async def _download(self, media_id: str, token: str, max_bytes: int) -> Download:
+        params = {"access_token": token, "media_id": media_id}
+        path = "/cgi-bin/media/get"
+        try:
+            async with self._http.get(self._base + path, params=params, timeout=self._timeout) as resp:
+                if resp.status >= 500:
+                    raise Transient(resp.status, f"HTTP {resp.status} from {path}")
+                kind = resp.content_type
+                data = await _read_at_most(resp, max_bytes + 1)
+        except TimeoutError:
+            raise Transient(TIMEOUT, f"no answer from {path} in {self._timeout.total} s") from None
+        except aiohttp.ClientError as exc:
+            raise Transient(-3, f"{path}: {exc.__class__.__name__}: {exc}") from None
+        if kind in ("application/json", "text/plain"):  # WeChat answers an error as JSON
+            result = json.loads(data or b"{}")
+            raise error_for(int(result.get("errcode", -3) or -3), str(result.get("errmsg", "")))
+        if len(data) > max_bytes:
+            raise Permanent(TOO_LARGE, f"larger than {max_bytes} bytes")
+        return Download(data, kind)
 
     async def _post(
         self, path: str, token: str | None, body: dict[str, Any] | None, token_endpoint: bool = False
@@ -124,3 +159,14 @@ class WeChatAPI:
         if code:
             raise error_for(code, str(result.get("errmsg", "")), token_endpoint)
         return result
+
+
+async def _read_at_most(resp: aiohttp.ClientResponse, limit: int) -> bytes:
+    """The body, or its first `limit` bytes: a huge download is cut short, not held in memory."""
+    chunks, size = [], 0
+    async for chunk in resp.content.iter_chunked(64 * 1024):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= limit:
+            break
+    return b"".join(chunks)[:limit]

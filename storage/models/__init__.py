@@ -3,6 +3,7 @@
 from storage.models.base import Base
 from storage.models.inbound import InboundMessage
 from storage.models.issues import OPEN_STATUSES, STATUSES, Issue, IssueEvent, Supporter
+from storage.models.media import MEDIA_STATUSES, MediaItem
 from storage.models.org import GRID_LEVELS, MEMBER_ROLES, Building, Grid, InvalidCode, Member, checked_code
 from storage.models.outbox import OUTBOX_STATUSES, OutboxMessage
 from storage.models.people import Reporter
@@ -12,6 +13,8 @@ from storage.models.templates import ANY_CATEGORY, ReplyTemplate
 from storage.models.users import USER_ROLES, AdminSession, ApiToken, User
 
 __all__ = [
+    "MEDIA_STATUSES",
+    "MediaItem",
     "ANY_CATEGORY",
     "ReplyTemplate",
     "GRID_LEVELS",

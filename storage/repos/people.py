@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import bulk
 from storage.models import Issue, Reporter, Supporter
+from storage.repos import media
 from storage.repos._sql import Db, connection_of, insert_for, once_per_dialect
 
 
@@ -121,6 +122,7 @@ async def forget(session: AsyncSession, openid: str) -> None:
     await session.execute(
         update(Supporter).where(Supporter.reporter_id == reporter.id).values(reporter_id=None)
     )
+    await media.forget_reporter(session, reporter.id)
     await session.execute(delete(Reporter).where(Reporter.id == reporter.id))
 
 

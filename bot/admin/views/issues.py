@@ -133,6 +133,7 @@ async def issue_page(request: web.Request) -> web.Response:
         building = await repos.org.building(db, issue.building_id) if issue.building_id else None
         events = await repos.issues.timeline(db, issue.id)
         supporters = await repos.issues.supporters(db, issue.id)
+        media = await repos.media.of_issue(db, issue.id)
         names = await categories(request, db)
     return await render(
         request,
@@ -141,6 +142,7 @@ async def issue_page(request: web.Request) -> web.Response:
         building=building,
         events=events,
         supporters=supporters,
+        media=media,
         categories=names,
         status_names=texts.STATUS_NAMES,
         event_names=texts.EVENT_NAMES,
