@@ -3,7 +3,9 @@ signed (and encrypted in safe mode), and the passive reply is read back into the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -20,6 +22,9 @@ from storage import repos
 LOCAL = ZoneInfo("Asia/Shanghai")
 # Where the phone says it is when the person taps 位置: 南京西路, in front of the demo's buildings.
 HERE = {"Location_X": "31.2286", "Location_Y": "121.4489", "Scale": "16", "Label": "上海市静安区南京西路"}
+
+# What the simulator's 图片 button sends: a drawn photo of a leak, as a phone would upload it.
+PHOTO = Path(__file__).parent / "static" / "photo.jpg"
 
 ActionKind = Literal["text", "menu", "scan", "location", "image"]
 
@@ -43,9 +48,11 @@ class Phone:
         log: ChatLog,
         sessionmaker: async_sessionmaker[AsyncSession],
         menu_labels: dict[str, str],
+        upload: Callable[[bytes, str], str] | None = None,
     ) -> None:
         self._http, self._wechat, self._clock, self._log = http, wechat, clock, log
         self._labels = menu_labels
+        self._upload = upload  # a picture into the fake's temporary media: its MediaId
         self._sm = sessionmaker
         self._crypto = (
             WeChatCrypto(wechat.token, wechat.encoding_aes_key, wechat.app_id) if wechat.safe_mode else None
@@ -84,7 +91,8 @@ class Phone:
             await self._post(url, openid, "location", **HERE)
         elif action.kind == "image":
             self._log.add(openid, "me", "image", action.value, self.stamp())
-            await self._post(url, openid, "image", PicUrl=action.value, MediaId=f"sim-{openid}")
+            media_id = self._upload(PHOTO.read_bytes(), "image/jpeg") if self._upload else f"sim-{openid}"
+            await self._post(url, openid, "image", PicUrl=action.value, MediaId=media_id)
 
     async def _post(self, url: str, openid: str, msg_type: str, **fields: Any) -> None:
         now = int(self._clock.now().timestamp())

@@ -85,7 +85,8 @@ async def _fake_api(app: web.Application) -> AsyncIterator[None]:
     app[FAKE] = fake
     logger.warning("simulator on: WeChat's API is the local fake at %s; anyone can speak as anyone", fake.url)
     async with aiohttp.ClientSession() as http:
-        app[PHONE] = Phone(http, wechat, app[CLOCK], app[LOG], app[SESSIONMAKER], app[MENU].labels())
+        labels = app[MENU].labels()
+        app[PHONE] = Phone(http, wechat, app[CLOCK], app[LOG], app[SESSIONMAKER], labels, fake.add_media)
         yield
     await runner.cleanup()
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from playwright.async_api import Page, expect
 
+from bot.keys import JOBS
 from tests.admin.conftest import PASSWORD, make_user
 
 CANTEEN = "四楼食堂下个月就关了，九百多人以后去哪吃饭？"
@@ -90,3 +91,24 @@ async def test_a_convener_is_refused_another_buildings_issue(
     resp = await page.goto(f"{base}/admin/issues/1")
     assert resp is not None and resp.status == 403
     await page.close()
+
+
+async def test_a_picture_sent_from_the_simulator_is_shown_on_the_issue_page(
+    server: Any, browser: Any, sessionmaker: Any, screenshot_dir: Path
+) -> None:
+    await make_user(sessionmaker, "admin", "admin")
+    base = str(server.make_url("")).rstrip("/")
+    page = await browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    await report(page, base, "o_sim_wang", "kdk", "五楼男厕所水管漏水，地上全是水")
+    photo = str(server.make_url("/simulator/static/photo.jpg"))
+    resp = await page.request.post(
+        f"{base}/simulator/act", data={"openid": "o_sim_wang", "kind": "image", "value": photo}
+    )
+    assert resp.ok, await resp.text()
+    await server.app[JOBS].keep_media()  # the scheduler would within a second; the test does not wait
+    await log_in(page, base, "admin")
+    await page.goto(f"{base}/admin/issues/1")
+    thumb = page.locator("ul.media img")
+    await expect(thumb).to_be_visible()
+    assert await thumb.evaluate("img => img.complete && img.naturalWidth") == 240
+    await page.screenshot(path=screenshot_dir / "admin-5-picture.png", full_page=True)

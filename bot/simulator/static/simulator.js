@@ -113,7 +113,7 @@ $("#compose").addEventListener("submit", (e) => {
   act("text", text);
 });
 document.querySelectorAll(".icon").forEach((btn) => btn.addEventListener("click", () => {
-  const photo = new URL("/simulator/static/photo.svg", location.href).href;
+  const photo = new URL("/simulator/static/photo.jpg", location.href).href;
   act(btn.dataset.kind, btn.dataset.kind === "image" ? photo : "");
 }));
 document.querySelectorAll(".menu button[data-key]").forEach((btn) => btn.addEventListener("click", () => {
