@@ -21,6 +21,7 @@ from bot.wechat.errors import WeChatAPIError
 from handlers import workdays
 from storage import repos, schema
 from storage.db import make_sessionmaker
+from storage.media_store import DirectoryStore, media_store
 
 Status = Literal["ok", "warn", "fail", "skip"]
 # What the token endpoint's refusals mean, and what to change where (公众平台 → 设置与开发 → 基本配置).
@@ -55,6 +56,7 @@ async def run(config: Config, engine: AsyncEngine, api: WeChatAPI | None, today:
     if database.status == "ok":
         checks.append(await _qr_codes(engine, can_make=reachable is not None))
         checks.append(await _holidays(engine, today))
+    checks.append(_media(config))
     return checks
 
 
@@ -171,6 +173,24 @@ async def _qr_codes(engine: AsyncEngine, can_make: bool) -> Check:
             f"louwu buildings qrcode {missing[0]}（每栋一次）",
         )
     return Check("楼宇二维码", "ok", f"{len(buildings)} 栋楼宇都有二维码")
+
+
+def _media(config: Config) -> Check:
+    store = media_store(config.database.url, config.media.dir)
+    if isinstance(store, DirectoryStore):
+        try:
+            store.root.mkdir(parents=True, exist_ok=True)
+            probe = store.root / ".louwu-doctor"
+            probe.write_bytes(b"ok")
+            probe.unlink()
+        except OSError as exc:
+            return Check(
+                "媒体存储",
+                "fail",
+                f"{store.where} 不能写入：{exc.strerror}",
+                "改 [media] dir，或给 louwu 写权限",
+            )
+    return Check("媒体存储", "ok", f"图片和语音存在 {store.where}")
 
 
 async def _holidays(engine: AsyncEngine, today: dt.date) -> Check:

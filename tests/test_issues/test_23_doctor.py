@@ -51,8 +51,16 @@ def ready(tmp_path: Path, fake: FakeWeChatAPI) -> Path:
 def test_a_good_configuration_passes_with_only_the_holidays_as_a_warning(ready: Path) -> None:
     result = louwu(ready, "doctor")
     assert result.exit_code == 0, result.output
-    assert "✗" not in result.output and "all 7 checks pass" in result.output
-    for line in ("✓ 数据库", "✓ 接口凭证", "✓ 进展模板", "✓ 提醒模板", "✓ 菜单", "✓ 楼宇二维码"):
+    assert "✗" not in result.output and "all 8 checks pass" in result.output
+    for line in (
+        "✓ 数据库",
+        "✓ 接口凭证",
+        "✓ 进展模板",
+        "✓ 提醒模板",
+        "✓ 菜单",
+        "✓ 楼宇二维码",
+        "✓ 媒体存储",
+    ):
         assert line in result.output
 
 
@@ -134,3 +142,11 @@ def test_without_an_app_secret_the_passive_mode_is_a_warning_not_a_failure(
     result = louwu(cfg, "doctor")
     assert result.exit_code == 0, result.output
     assert "! 接口凭证" in result.output and "「绑定 楼宇名」" in result.output
+
+
+def test_a_media_directory_louwu_cannot_write_fails(ready: Path, tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("a file where the media directory should be")
+    ready.write_text(ready.read_text() + f'[media]\ndir = "{blocked}"\n')
+    result = louwu(ready, "doctor")
+    assert result.exit_code == 1 and "✗ 媒体存储" in result.output
