@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.delivery import Delivery  # noqa: E402
-from bot.flood import FloodLimit  # noqa: E402
 from bot.intake import Intake  # noqa: E402
+from bot.intake.delivery import Delivery  # noqa: E402
+from bot.intake.flood import FloodLimit  # noqa: E402
 from bot.rules import LiveRules  # noqa: E402
 from bot.seed import load_seed, read_seed  # noqa: E402
 from handlers import build_router  # noqa: E402

@@ -18,8 +18,8 @@ from bot.api import open311
 from bot.api import v1 as api_v1
 from bot.clock import Clock, OffsetClock
 from bot.config import Config, model_settings
-from bot.flood import FloodLimit
 from bot.intake import Intake
+from bot.intake.flood import FloodLimit
 from bot.jobs import Jobs
 from bot.keys import (
     API,

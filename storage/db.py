@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage import sqlite_inline
+from storage import pending, sqlite_inline
 from storage.pending import LouwuSession
 
 SQLITE_BUSY_MS = 5000
@@ -97,3 +97,16 @@ async def connection_transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConn
             yield conn
     finally:
         await conn.close()
+
+
+@contextlib.asynccontextmanager
+async def savepoint(session: AsyncSession) -> AsyncIterator[None]:
+    """A savepoint whose queued rows (storage.pending) are written inside it, or forgotten with it
+    when the block fails."""
+    try:
+        async with session.begin_nested():
+            yield
+            await pending.write(session)
+    except BaseException:
+        pending.discard(session)
+        raise

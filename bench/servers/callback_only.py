@@ -11,7 +11,7 @@ from pathlib import Path
 from bot import intake
 from bot.cli.serve import run_server
 from bot.config import load_config
-from bot.delivery import Delivery, settle
+from bot.intake.delivery import Delivery, settle
 from handlers.replies import TextReply
 
 REPLY = TextReply("已收到您的反映，编号 #1（物业设施）。")

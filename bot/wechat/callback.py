@@ -9,7 +9,7 @@ import time
 
 from aiohttp import web
 
-from bot.delivery import TOO_LATE, Delivery
+from bot.intake.delivery import TOO_LATE, Delivery
 from bot.keys import CLOCK, CONFIG, ENCRYPTER, INTAKE, REPLAYS, SAFE_MODE
 from bot.wechat.parse import BadMessage, to_event, xml_fields
 from bot.wechat.reply import SUCCESS, render_text
