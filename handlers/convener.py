@@ -3,40 +3,35 @@ they answer for — and 代报, filing what someone told a member in person."""
 
 from __future__ import annotations
 
-from handlers import complaints, issue_actions, lifecycle, merging, notify, routing, texts
+from handlers import access, complaints, issue_actions, lifecycle, merging, notify, routing, texts
 from handlers.context import HandlerContext
 from handlers.events import TextMessage
-from handlers.filters import Command, number_in
+from handlers.filters import Command, Member, number_in
 from handlers.lifecycle import Refused
 from handlers.onboarding import match_buildings
 from handlers.replies import Reply, TextReply
 from handlers.router import Router
 from storage import repos
-from storage.models import Issue, Member, Supporter
+from storage.models import Issue, Supporter
+from storage.models import Member as MemberRow
 
 router = Router(name=__name__)
 
 
-async def _issue_for(ctx: HandlerContext, word: str, number: int | None, verb: str) -> tuple[Member, Issue]:
-    """The member and the issue they may act on, or Refused with the reason."""
-    if ctx.member is None:
-        raise Refused(texts.NOT_A_MEMBER.format(word=word))
-    if number is None:
-        raise Refused(texts.NUMBER_MISSING.format(word=word))
-    issue = await repos.issues.get(ctx.session, number)
-    if issue is None:
-        raise Refused(texts.NOT_FOUND.format(number=number))
-    if not await routing.may_act(ctx.session, ctx.member, issue):
+async def _issue_for(
+    ctx: HandlerContext, member: MemberRow, word: str, number: int | None, verb: str
+) -> Issue:
+    """The issue the member may act on, or Refused with the reason."""
+    issue = await access.numbered(ctx.session, word, number)
+    if not await routing.may_act(ctx.session, member, issue):
         building = await notify.building_name(ctx.session, issue)
-        raise Refused(texts.NOT_RESPONSIBLE.format(number=number, building=building, verb=verb))
-    return ctx.member, issue
+        raise Refused(texts.NOT_RESPONSIBLE.format(number=issue.number, building=building, verb=verb))
+    return issue
 
 
-@router.on(TextMessage, Command("待办", aliases=("我的待办",)))
-async def todo(msg: TextMessage, ctx: HandlerContext) -> Reply:
-    if ctx.member is None:
-        return TextReply(texts.NOT_A_MEMBER.format(word="待办"))
-    mine = await routing.answerable(ctx.session, ctx.member, await repos.issues.open_issues(ctx.session))
+@router.on(TextMessage, Command("待办", aliases=("我的待办",)), Member())
+async def todo(msg: TextMessage, ctx: HandlerContext, member: MemberRow) -> Reply:
+    mine = await routing.answerable(ctx.session, member, await repos.issues.open_issues(ctx.session))
     if not mine:
         return TextReply(texts.TODO_NONE)
     head = texts.TODO_HEAD.format(count=len(mine))
@@ -44,74 +39,75 @@ async def todo(msg: TextMessage, ctx: HandlerContext) -> Reply:
     return TextReply("\n".join([head, *lines]))
 
 
-async def _transition(ctx: HandlerContext, word: str, name: str, number: int | None, note: str = "") -> Reply:
-    try:
-        member, issue = await _issue_for(ctx, word, number, lifecycle.ACTIONS[name].verb)
-        category = ctx.category(issue.category)
-        done = await issue_actions.transition(
-            ctx.session, issue, name, ctx.actor, ctx.now, category, note, member
-        )
-    except (Refused, lifecycle.IllegalTransition) as exc:
-        return TextReply(exc.reply)
-    return TextReply(done)
+async def _transition(
+    ctx: HandlerContext, member: MemberRow, word: str, name: str, number: int | None, note: str = ""
+) -> Reply:
+    issue = await _issue_for(ctx, member, word, number, lifecycle.ACTIONS[name].verb)
+    category = ctx.category(issue.category)
+    return TextReply(
+        await issue_actions.transition(ctx.session, issue, name, ctx.actor, ctx.now, category, note, member)
+    )
 
 
-@router.on(TextMessage, Command("受理", args="number_text"))
-async def accept(msg: TextMessage, ctx: HandlerContext, number: int | None, note: str) -> Reply:
+@router.on(TextMessage, Command("受理", args="number_text"), Member())
+async def accept(
+    msg: TextMessage, ctx: HandlerContext, member: MemberRow, number: int | None, note: str
+) -> Reply:
     """`受理 #N [一句话]`: without the sentence, the reply template says the rest."""
-    return await _transition(ctx, "受理", "accept", number, note)
+    return await _transition(ctx, member, "受理", "accept", number, note)
 
 
-@router.on(TextMessage, Command("进展", aliases=("进度更新",), args="number_text"))
-async def progress(msg: TextMessage, ctx: HandlerContext, number: int | None, note: str) -> Reply:
-    return await _transition(ctx, "进展", "progress", number, note)
+@router.on(TextMessage, Command("进展", aliases=("进度更新",), args="number_text"), Member())
+async def progress(
+    msg: TextMessage, ctx: HandlerContext, member: MemberRow, number: int | None, note: str
+) -> Reply:
+    return await _transition(ctx, member, "进展", "progress", number, note)
 
 
-@router.on(TextMessage, Command("办结", aliases=("完成", "已办结"), args="number_text"))
-async def resolve(msg: TextMessage, ctx: HandlerContext, number: int | None, note: str) -> Reply:
-    return await _transition(ctx, "办结", "resolve", number, note)
+@router.on(TextMessage, Command("办结", aliases=("完成", "已办结"), args="number_text"), Member())
+async def resolve(
+    msg: TextMessage, ctx: HandlerContext, member: MemberRow, number: int | None, note: str
+) -> Reply:
+    return await _transition(ctx, member, "办结", "resolve", number, note)
 
 
-@router.on(TextMessage, Command("驳回", aliases=("不予受理",), args="number_text"))
-async def reject(msg: TextMessage, ctx: HandlerContext, number: int | None, note: str) -> Reply:
-    return await _transition(ctx, "驳回", "reject", number, note)
+@router.on(TextMessage, Command("驳回", aliases=("不予受理",), args="number_text"), Member())
+async def reject(
+    msg: TextMessage, ctx: HandlerContext, member: MemberRow, number: int | None, note: str
+) -> Reply:
+    return await _transition(ctx, member, "驳回", "reject", number, note)
 
 
-@router.on(TextMessage, Command("转派", aliases=("转交",), args="number_text"))
-async def transfer(msg: TextMessage, ctx: HandlerContext, number: int | None, note: str) -> Reply:
+@router.on(TextMessage, Command("转派", aliases=("转交",), args="number_text"), Member())
+async def transfer(
+    msg: TextMessage, ctx: HandlerContext, member: MemberRow, number: int | None, note: str
+) -> Reply:
     """`转派 #N 对象`: to a member by name, or to another building's committee."""
-    try:
-        _, issue = await _issue_for(ctx, "转派", number, "转派")
-        category = ctx.category(issue.category)
-        return TextReply(await issue_actions.transfer(ctx.session, issue, note, ctx.actor, ctx.now, category))
-    except (Refused, lifecycle.IllegalTransition) as exc:
-        return TextReply(exc.reply)
+    issue = await _issue_for(ctx, member, "转派", number, "转派")
+    category = ctx.category(issue.category)
+    return TextReply(await issue_actions.transfer(ctx.session, issue, note, ctx.actor, ctx.now, category))
 
 
-@router.on(TextMessage, Command("上报", aliases=("升级",), args="number"))
-async def escalate(msg: TextMessage, ctx: HandlerContext, number: int | None) -> Reply:
-    try:
-        _, issue = await _issue_for(ctx, "上报", number, "上报")
-        category = ctx.category(issue.category)
-        return TextReply(await issue_actions.escalate(ctx.session, issue, ctx.actor, ctx.now, category))
-    except (Refused, lifecycle.IllegalTransition) as exc:
-        return TextReply(exc.reply)
+@router.on(TextMessage, Command("上报", aliases=("升级",), args="number"), Member())
+async def escalate(msg: TextMessage, ctx: HandlerContext, member: MemberRow, number: int | None) -> Reply:
+    issue = await _issue_for(ctx, member, "上报", number, "上报")
+    category = ctx.category(issue.category)
+    return TextReply(await issue_actions.escalate(ctx.session, issue, ctx.actor, ctx.now, category))
 
 
-@router.on(TextMessage, Command("拆分", args="number_text"))
-async def split(msg: TextMessage, ctx: HandlerContext, number: int | None, note: str) -> Reply:
+@router.on(TextMessage, Command("拆分", args="number_text"), Member())
+async def split(
+    msg: TextMessage, ctx: HandlerContext, member: MemberRow, number: int | None, note: str
+) -> Reply:
     """`拆分 #N`: the supporters' complaints, numbered; `拆分 #N K`: the K-th becomes its own issue."""
-    try:
-        _, issue = await _issue_for(ctx, "拆分", number, "拆分")
-        found = merging.splittable(await repos.issues.supporters(ctx.session, issue.id))
-        k = number_in(note)
-        if k is None:
-            return TextReply(_split_list(issue, found))
-        if not 0 < k <= len(found):
-            raise Refused(texts.SPLIT_UNKNOWN.format(number=issue.number))
-        new = await merging.split(complaints.filing(ctx), issue, found[k - 1].id)
-    except Refused as exc:
-        return TextReply(exc.reply)
+    issue = await _issue_for(ctx, member, "拆分", number, "拆分")
+    found = merging.splittable(await repos.issues.supporters(ctx.session, issue.id))
+    k = number_in(note)
+    if k is None:
+        return TextReply(_split_list(issue, found))
+    if not 0 < k <= len(found):
+        raise Refused(texts.SPLIT_UNKNOWN.format(number=issue.number))
+    new = await merging.split(complaints.filing(ctx), issue, found[k - 1].id)
     name = ctx.category_name(new.category)
     return TextReply(texts.SPLIT_DONE.format(number=issue.number, new=new.number, category=name))
 
@@ -125,40 +121,34 @@ def _split_list(issue: Issue, found: list[Supporter]) -> str:
     return "\n".join(lines)
 
 
-@router.on(TextMessage, Command("合并", args="number_text"))
-async def merge(msg: TextMessage, ctx: HandlerContext, number: int | None, note: str) -> Reply:
+@router.on(TextMessage, Command("合并", args="number_text"), Member())
+async def merge(
+    msg: TextMessage, ctx: HandlerContext, member: MemberRow, number: int | None, note: str
+) -> Reply:
     """`合并 #N #M`: #M's people become supporters of #N, and #M closes pointing at #N."""
     other = number_in(note)
     if number is None or other is None:
         return TextReply(texts.MERGE_USAGE)
-    try:
-        _, into = await _issue_for(ctx, "合并", number, "合并")
-        _, merged = await _issue_for(ctx, "合并", other, "合并")
-        moved = await merging.merge(ctx.session, into, merged, ctx.actor, ctx.now)
-    except Refused as exc:
-        return TextReply(exc.reply)
+    into = await _issue_for(ctx, member, "合并", number, "合并")
+    merged = await _issue_for(ctx, member, "合并", other, "合并")
+    moved = await merging.merge(ctx.session, into, merged, ctx.actor, ctx.now)
     return TextReply(texts.MERGE_DONE.format(number=into.number, other=merged.number, moved=moved))
 
 
-@router.on(TextMessage, Command("改类", aliases=("改分类", "重新分类"), args="number_text"))
-async def recategorise(msg: TextMessage, ctx: HandlerContext, number: int | None, note: str) -> Reply:
+@router.on(TextMessage, Command("改类", aliases=("改分类", "重新分类"), args="number_text"), Member())
+async def recategorise(
+    msg: TextMessage, ctx: HandlerContext, member: MemberRow, number: int | None, note: str
+) -> Reply:
     """`改类 #N 类别` (a name, part of one, or an id): a convener corrects the tag."""
-    try:
-        _, issue = await _issue_for(ctx, "改类", number, "改类")
-        category = issue_actions.chosen_category(ctx.rules, note)
-        was = ctx.category_name(issue.category)
-        return TextReply(
-            await issue_actions.recategorise(ctx.session, issue, category, ctx.actor, ctx.now, was)
-        )
-    except Refused as exc:
-        return TextReply(exc.reply)
+    issue = await _issue_for(ctx, member, "改类", number, "改类")
+    category = issue_actions.chosen_category(ctx.rules, note)
+    was = ctx.category_name(issue.category)
+    return TextReply(await issue_actions.recategorise(ctx.session, issue, category, ctx.actor, ctx.now, was))
 
 
-@router.on(TextMessage, Command("代报", aliases=("代为反映",), args="text"))
-async def file_for(msg: TextMessage, ctx: HandlerContext, arg: str) -> Reply:
+@router.on(TextMessage, Command("代报", aliases=("代为反映",), args="text"), Member())
+async def file_for(msg: TextMessage, ctx: HandlerContext, member: MemberRow, arg: str) -> Reply:
     """`代报 <楼宇> <内容>`: a member files what someone told them in person."""
-    if ctx.member is None:
-        return TextReply(texts.NOT_A_MEMBER.format(word="代报"))
     query, _, text = arg.strip().partition(" ")
     if not text.strip():
         return TextReply(texts.PROXY_USAGE)

@@ -7,6 +7,7 @@ import logging
 from handlers import texts
 from handlers.context import HandlerContext
 from handlers.events import Event
+from handlers.refusals import Refusal
 from handlers.replies import Reply, TextReply
 from handlers.router import Router
 from storage.errors import DatabaseUnavailable, is_unavailable
@@ -21,6 +22,13 @@ class HandlerFailed(Exception):
     def __init__(self, reply: Reply, cause: BaseException) -> None:
         super().__init__(str(cause))
         self.reply, self.cause = reply, cause
+
+
+@router.error(Refusal)
+async def refused(exc: BaseException, event: Event, ctx: HandlerContext) -> Reply:
+    """A refusal is an answer, not a failure: the person reads why."""
+    assert isinstance(exc, Refusal)
+    return TextReply(exc.reply)
 
 
 @router.error(Exception)

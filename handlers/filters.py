@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from handlers import texts
 from handlers.context import HandlerContext
 from handlers.events import Event, TextMessage
+from handlers.refusals import Refusal
 from nlp.normalize import compatible
 
 _NUMBER = re.compile(r"^#?\s*(\d{1,12})$")
@@ -91,3 +93,19 @@ class InStep:
 
     def __call__(self, event: Event, ctx: HandlerContext) -> bool | dict[str, Any]:
         return ctx.reporter.step == self.step
+
+
+_WORD = re.compile(r"[^\s#＃\d]+")
+
+
+@dataclass(frozen=True)
+class Member:
+    """The sender is a committee member: passes them on as `member`. Anyone else is refused, with the
+    command word they used, rather than have the command filed as a complaint."""
+
+    def __call__(self, event: Event, ctx: HandlerContext) -> bool | dict[str, Any]:
+        if ctx.member is None:
+            text = event.command_text if isinstance(event, TextMessage) else ""
+            word = m.group(0) if (m := _WORD.match(text)) else text
+            raise Refusal(texts.NOT_A_MEMBER.format(word=word))
+        return {"member": ctx.member}

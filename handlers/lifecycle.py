@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import notify, routing, texts, workdays
+from handlers.refusals import Refusal
 from nlp.pack import Category
 from storage import repos
 from storage.models import OPEN_STATUSES, Issue, Member
@@ -49,20 +50,16 @@ ACTIONS = {
 }
 
 
-class Refused(Exception):
+class Refused(Refusal):
     """The action cannot go ahead; `reply` says why."""
 
-    def __init__(self, reply: str) -> None:
-        super().__init__(reply)
-        self.reply = reply
 
+class IllegalTransition(Refusal):
+    """The issue's status does not admit the action."""
 
-class IllegalTransition(Exception):
     def __init__(self, issue: Issue, action: Action) -> None:
-        self.reply = texts.ILLEGAL.format(
-            number=issue.number, status=texts.STATUS_NAMES[issue.status], verb=action.verb
-        )
-        super().__init__(self.reply)
+        status = texts.STATUS_NAMES[issue.status]
+        super().__init__(texts.ILLEGAL.format(number=issue.number, status=status, verb=action.verb))
 
 
 def check(issue: Issue, name: str) -> Action:

@@ -33,16 +33,16 @@ async def take_out(f: Filing, issue: Issue, supporter: Supporter) -> Filed:
     return new
 
 
-async def undo_join(f: Filing, reporter_id: int, window: dt.timedelta) -> tuple[Issue, Filed] | str:
+async def undo_join(f: Filing, reporter_id: int, window: dt.timedelta) -> tuple[Issue, Filed]:
     """`0 另报`: the reporter's latest complaint that joined an issue, filed on its own instead.
-    Returns (the issue it left, the new one), or the reason it cannot."""
+    Returns (the issue it left, the new one); Refused with the reason it cannot."""
     latest = await repos.issues.latest_join(f.session, reporter_id)
     if latest is None:
-        return texts.UNDO_NONE
+        raise Refused(texts.UNDO_NONE)
     supporter, issue = latest
     if f.now - supporter.created_at > window:
         minutes = int(window.total_seconds() // 60)
-        return texts.UNDO_LATE.format(number=issue.number, minutes=minutes)
+        raise Refused(texts.UNDO_LATE.format(number=issue.number, minutes=minutes))
     new = await take_out(f, issue, supporter)
     await repos.issues.add_event(f.session, issue.id, "unsupported", f.actor, f"另报为 #{new.number}", f.now)
     return issue, new

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import complaints, lifecycle, merging, notify, routing, texts, workdays
+from handlers import access, complaints, lifecycle, merging, notify, routing, texts, workdays
 from handlers.context import HandlerContext
 from handlers.events import TextMessage
 from handlers.filters import Command, Rating
@@ -21,9 +21,7 @@ PROGRESS = Command("进度", aliases=("我的反映", "查询"), args="optional_
 async def progress(msg: TextMessage, ctx: HandlerContext, number: int | None) -> Reply:
     if number is None:
         return TextReply(await my_issues(ctx))
-    issue = await repos.issues.get(ctx.session, number)
-    if issue is None:
-        return TextReply(texts.NOT_FOUND.format(number=number))
+    issue = await access.numbered(ctx.session, "进度", number)
     personal = await routing.sees_personal(ctx.session, ctx.reporter.id, ctx.member, issue)
     if not personal and not await repos.issues.is_on(ctx.session, issue, ctx.reporter.id):
         return TextReply(texts.NOT_YOURS.format(number=number))
@@ -71,14 +69,12 @@ def _due(issue: Issue, before: str) -> str:
 
 @router.on(TextMessage, Command("附议", aliases=("支持", "+1"), args="number"))
 async def support(msg: TextMessage, ctx: HandlerContext, number: int | None) -> Reply:
-    issue = await _numbered(ctx, "附议", number)
-    if isinstance(issue, TextReply):
-        return issue
+    issue = await access.numbered(ctx.session, "附议", number)
     if issue.reporter_id != ctx.reporter.id and not await routing.may_support(
         ctx.session, ctx.reporter.building_id, issue
     ):
         # Refused as if absent: a number does not tell a stranger that it exists, nor where.
-        return TextReply(texts.NOT_FOUND.format(number=issue.number))
+        raise access.NoSuchIssue(issue.number)
     if issue.status not in OPEN_STATUSES:
         status = texts.STATUS_NAMES[issue.status]
         return TextReply(texts.SUPPORT_CLOSED.format(number=issue.number, status=status))
@@ -88,26 +84,13 @@ async def support(msg: TextMessage, ctx: HandlerContext, number: int | None) -> 
     return TextReply(reply.format(number=issue.number, count=count))
 
 
-async def _numbered(ctx: HandlerContext, word: str, number: int | None) -> Issue | TextReply:
-    """The issue a command names, or the reply saying what is wrong with the number."""
-    if number is None:
-        return TextReply(texts.NUMBER_MISSING.format(word=word))
-    issue = await repos.issues.get(ctx.session, number)
-    return issue if issue is not None else TextReply(texts.NOT_FOUND.format(number=number))
-
-
 @router.on(TextMessage, Command("撤回", aliases=("撤销",), args="number"))
 async def withdraw(msg: TextMessage, ctx: HandlerContext, number: int | None) -> Reply:
-    issue = await _numbered(ctx, "撤回", number)
-    if isinstance(issue, TextReply):
-        return issue
+    issue = await access.numbered(ctx.session, "撤回", number)
     number = issue.number
     if issue.reporter_id != ctx.reporter.id:
         return TextReply(texts.NOT_REPORTER.format(number=number))
-    try:
-        await lifecycle.apply(ctx.session, issue, "withdraw", ctx.actor, ctx.now, skip=(ctx.reporter.openid,))
-    except lifecycle.IllegalTransition as exc:
-        return TextReply(exc.reply)
+    await lifecycle.apply(ctx.session, issue, "withdraw", ctx.actor, ctx.now, skip=(ctx.reporter.openid,))
     await notify_holder(ctx, issue, texts.WITHDRAWN.format(number=number))
     return TextReply(texts.WITHDRAWN.format(number=number))
 
@@ -117,10 +100,7 @@ async def undo_join(msg: TextMessage, ctx: HandlerContext, arg: str) -> Reply:
     """`0 另报`: the complaint louwu joined to an open issue is filed on its own instead."""
     if arg not in ("", "另报"):
         raise SkipHandler  # "另报 …" with words of its own is a new complaint
-    done = await merging.undo_join(complaints.filing(ctx), ctx.reporter.id, ctx.topics.undo_window)
-    if isinstance(done, str):
-        return TextReply(done)
-    old, new = done
+    old, new = await merging.undo_join(complaints.filing(ctx), ctx.reporter.id, ctx.topics.undo_window)
     category = ctx.category(new.category)
     then = await complaints.next_step(ctx.session, new, category)
     return TextReply(

@@ -107,10 +107,10 @@ class Router:
         for entry in self._table().get(type(event), ()):
             if entry.words is not None and not text.startswith(entry.words):
                 continue  # a command, and this is not it: most texts are complaints
-            data = entry.check(event, ctx)
-            if data is None:
-                continue
             try:
+                data = entry.check(event, ctx)  # a role filter may refuse outright
+                if data is None:
+                    continue
                 return await entry.callback(event, ctx, **data)
             except SkipHandler:
                 continue

@@ -17,7 +17,8 @@ from bot.admin.views.issues import MAX_PAGE, RULES, board_query
 from bot.api.auth import PERSONAL, api_user, shown
 from bot.api.openapi import document
 from bot.keys import CLOCK, JOBS, SCHEDULER, SESSIONMAKER
-from handlers import issue_actions, lifecycle, workdays
+from handlers import access, issue_actions, lifecycle, workdays
+from handlers.refusals import Refusal
 from nlp.explain import explain
 from nlp.masking import mask_personal
 from storage import repos
@@ -115,10 +116,14 @@ async def list_issues(request: web.Request) -> web.Response:
 async def _issue(request: web.Request, db: Any) -> tuple[Issue, Scope]:
     user = await api_user(request)
     number = int(request.match_info["number"])
-    issue = await repos.issues.get(db, number)
     scope = await scope_of(db, user)
+    try:
+        issue = await access.numbered(db, "", number)
+    except access.NoSuchIssue:
+        issue = None
     if issue is None or not scope.allows(issue.building_id):
-        # Out of scope reads as absent: a token does not learn which numbers exist elsewhere.
+        # Out of scope reads as absent (404, not the web's 403): a token does not learn which
+        # numbers exist elsewhere.
         raise web.HTTPNotFound(text=f"no issue #{number}")
     return issue, scope
 
@@ -210,7 +215,7 @@ async def act(request: web.Request) -> web.Response:
             done = await issue_actions.perform(
                 db, issue, action, note.strip()[:MAX_TEXT], actor, app[CLOCK].now(), engine, scope.reaches
             )
-    except (issue_actions.Refused, lifecycle.IllegalTransition) as exc:
+    except Refusal as exc:
         return problem(409, exc.reply)
     if SCHEDULER in app:
         app[SCHEDULER].wake_dispatch()

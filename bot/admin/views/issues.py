@@ -14,7 +14,8 @@ from bot.admin import USER, render
 from bot.admin.scope import Scope, scope_of
 from bot.keys import CLOCK, SCHEDULER, SESSIONMAKER
 from bot.rules import LiveRules
-from handlers import complaints, issue_actions, lifecycle, texts
+from handlers import access, complaints, issue_actions, lifecycle, texts
+from handlers.refusals import Refusal
 from nlp.engine import RulesEngine
 from nlp.model import Guess
 from nlp.pack import OTHER
@@ -118,9 +119,11 @@ def _guesses(engine: RulesEngine, text: str) -> tuple[Guess, ...]:
 
 
 async def _issue(request: web.Request, db: AsyncSession) -> tuple[Issue, Scope]:
-    issue = await repos.issues.get(db, int(request.match_info["number"]))
-    if issue is None:
-        raise web.HTTPNotFound(text="没有这个编号的反映。")
+    """The issue in the path, within the user's scope: the web says why one is out of it (403)."""
+    try:
+        issue = await access.numbered(db, "", int(request.match_info["number"]))
+    except access.NoSuchIssue:
+        raise web.HTTPNotFound(text="没有这个编号的反映。") from None
     scope = await scope_of(db, request[USER])
     if not scope.allows(issue.building_id):
         raise web.HTTPForbidden(text=f"#{issue.number} 不在您负责的楼宇范围内。")
@@ -176,7 +179,7 @@ async def act(request: web.Request) -> web.StreamResponse:
             issue, scope = await _issue(request, db)
             engine = await app[RULES].engine(db)
             done = await issue_actions.perform(db, issue, action, note, actor, now, engine, scope.reaches)
-    except (issue_actions.Refused, lifecycle.IllegalTransition) as exc:
+    except Refusal as exc:
         raise web.HTTPFound(back + urlencode({"error": exc.reply})) from None
     if SCHEDULER in app:  # the people on the issue hear of it now, not at the next tick
         app[SCHEDULER].wake_dispatch()
