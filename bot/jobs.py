@@ -125,7 +125,7 @@ class Jobs:
             NewMessage(m.openid, "overdue", text, fields, issue.id, True, f"{key}:{m.id}") for m in holders
         ]
         await repos.outbox.enqueue(session, rows, now)
-        await repos.issues.add_event(session, issue.id, "overdue", SYSTEM, f"{stage}超时", now)
+        await repos.timeline.add_event(session, issue.id, "overdue", SYSTEM, f"{stage}超时", now)
 
     async def _escalate(
         self, session: AsyncSession, engine: RulesEngine, issue: Issue, now: dt.datetime
@@ -137,14 +137,14 @@ class Jobs:
         """Per reporter and supporter: what changed on their issues in the period (customer service only)."""
         changed: dict[int, tuple[Issue, str]] = {}
         async with self.sessionmaker.begin() as session:
-            for issue, event in await repos.issues.events_between(session, since, until):
+            for issue, event in await repos.timeline.events_between(session, since, until):
                 if event.kind not in DIGEST_EVENTS:
                     continue
                 what = texts.EVENT_NAMES.get(event.kind, event.kind)
                 changed[issue.id] = (issue, f"{what}{'：' + event.note if event.note else ''}")
             lines: dict[str, list[str]] = defaultdict(list)
             for issue, what in changed.values():
-                on = await repos.issues.audience(session, issue.id)
+                on = await repos.supporters.audience(session, issue.id)
                 for openid in on.everyone():
                     lines[openid].append(_digest_line(issue, what, masked=openid != on.reporter))
             rows = [

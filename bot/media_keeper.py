@@ -124,7 +124,7 @@ class MediaKeeper:
 
     async def _note(self, session: AsyncSession, item: MediaItem, note: str) -> None:
         if item.issue_id is not None:
-            await repos.issues.add_event(session, item.issue_id, "attachment", "system", note, self.now())
+            await repos.timeline.add_event(session, item.issue_id, "attachment", "system", note, self.now())
 
 
 async def purge(

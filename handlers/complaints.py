@@ -17,7 +17,7 @@ from nlp.engine import RulesEngine, Tagging
 from nlp.pack import OTHER, Category
 from storage import repos
 from storage.models import Issue
-from storage.repos.issues import AnyIssue, Filed, NewIssue
+from storage.repos.issues import IssueView, NewIssue
 
 router = Router(name=__name__)
 PROXY = "代报"  # the source of an issue a member filed for someone
@@ -68,7 +68,7 @@ async def similar_open_issue(ctx: HandlerContext, text: str, tagging: Tagging) -
 
 async def _support(ctx: HandlerContext, issue: Issue, text: str) -> TextReply:
     await lifecycle.support(ctx.session, issue, ctx.reporter.id, ctx.actor, text, ctx.now, ctx.inbound_id)
-    count = await repos.issues.raised_by(ctx.session, issue.id)
+    count = await repos.supporters.raised_by(ctx.session, issue.id)
     category = ctx.category_name(issue.category)
     minutes = ctx.topics.undo_minutes
     return TextReply(
@@ -85,7 +85,7 @@ async def _file(ctx: HandlerContext, text: str, tagging: Tagging) -> TextReply:
     return TextReply(template.format(number=issue.number, category=category.name, next_step=then))
 
 
-async def next_step(session: AsyncSession, issue: AnyIssue, category: Category) -> str:
+async def next_step(session: AsyncSession, issue: IssueView, category: Category) -> str:
     """What happens to a newly filed issue, as its reporter is told."""
     if issue.building_id is None:
         return texts.NEXT_STEP_UNBOUND
@@ -114,7 +114,7 @@ async def create(
     building_id: int | None,
     reporter_id: int | None,
     source: str = "wechat",
-) -> Filed:
+) -> IssueView:
     """A new issue of this text, with its category's deadlines, routed to whoever answers for its
     building (an unbound one waits until its reporter names the building)."""
     category = f.rules.pack.category_or_other(tagging.primary)
@@ -142,12 +142,12 @@ async def create(
 
 async def file_routed(
     f: Filing, text: str, building_id: int | None, reporter_id: int | None, source: str = "wechat"
-) -> Filed:
+) -> IssueView:
     """Tag and file a text as a new issue, routed to whoever answers for its building."""
     return await create(f, text, f.rules.tag(text), building_id, reporter_id, source)
 
 
-async def file_on_behalf(f: Filing, building_id: int, text: str) -> Filed:
+async def file_on_behalf(f: Filing, building_id: int, text: str) -> IssueView:
     """What someone told a member in person, filed by the member (source 代报) and routed as usual;
     in the chat and in the admin web."""
     return await file_routed(f, text, building_id, None, PROXY)

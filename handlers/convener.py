@@ -101,7 +101,7 @@ async def split(
 ) -> Reply:
     """`拆分 #N`: the supporters' complaints, numbered; `拆分 #N K`: the K-th becomes its own issue."""
     issue = await _issue_for(ctx, member, "拆分", number, "拆分")
-    found = merging.splittable(await repos.issues.supporters(ctx.session, issue.id))
+    found = merging.splittable(await repos.supporters.of_issue(ctx.session, issue.id))
     k = number_in(note)
     if k is None:
         return TextReply(_split_list(issue, found))

@@ -92,7 +92,7 @@ async def transfer(
     if not reason.strip():
         raise Refused(texts.TRANSFER_REASON_MISSING.format(number=issue.number))
     lifecycle.check(issue, "transfer")
-    done = await repos.issues.count_events(session, issue.id, "transferred")
+    done = await repos.timeline.count_events(session, issue.id, "transferred")
     if done + 1 >= MAX_TRANSFERS:
         return await _stop_ping_pong(session, issue, reason.strip(), actor, now, category, done + 1)
     target = await _transfer_to(session, issue, query, now, category.name)
@@ -156,7 +156,7 @@ async def recategorise(
         return texts.RECATEGORISED_SAME.format(number=issue.number, category=category.name)
     was = issue.category
     issue.category, issue.updated_at = category.id, now
-    await repos.issues.add_event(
+    await repos.timeline.add_event(
         session, issue.id, "recategorised", actor, f"{was_name} → {category.name}", now
     )
     await repos.rules.add_example(session, issue.text, category.id, was, issue.id, actor, now)
@@ -175,7 +175,7 @@ async def _reroute(session: AsyncSession, issue: Issue, category: Category, now:
         return ""
     issue.assignee_id = members[0].id
     names = "、".join(m.name for m in members)
-    await repos.issues.add_event(session, issue.id, "routed", "system", names, now)
+    await repos.timeline.add_event(session, issue.id, "routed", "system", names, now)
     await notify.alert(session, issue, category.name, members, now, tag="改类转来")
     return names
 

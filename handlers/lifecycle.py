@@ -16,7 +16,7 @@ from handlers.refusals import Refusal
 from nlp.pack import Category
 from storage import repos
 from storage.models import OPEN_STATUSES, Issue, Member
-from storage.repos.issues import AnyIssue
+from storage.repos.issues import IssueView
 
 OPEN = frozenset(OPEN_STATUSES)
 
@@ -88,7 +88,7 @@ async def apply(
         issue.status = action.to
         issue.overdue = 0
     issue.updated_at = now
-    await repos.issues.add_event(
+    await repos.timeline.add_event(
         session, issue.id, action.event, actor, "：".join(filter(None, (target, note))), now
     )
     what = what or action.tell.format(note=note, target=target, number=issue.number).strip()
@@ -129,7 +129,7 @@ async def reschedule(
     if due <= before or workdays.say_date(due) == was:
         return ""
     new = await promise(session, issue, category, now)
-    await repos.issues.add_event(session, issue.id, "due", "system", f"{was} → {new}：{why}", now)
+    await repos.timeline.add_event(session, issue.id, "due", "system", f"{was} → {new}：{why}", now)
     return texts.DUE_MOVED.format(was=was, due=new, why=why)
 
 
@@ -145,11 +145,11 @@ async def route(session: AsyncSession, issue: Issue, category_name: str, now: dt
 
 
 async def announce_route(
-    session: AsyncSession, issue: AnyIssue, category_name: str, members: list[Member], now: dt.datetime
+    session: AsyncSession, issue: IssueView, category_name: str, members: list[Member], now: dt.datetime
 ) -> None:
     """Put who holds a new issue on its timeline and alert them."""
     names = "、".join(m.name for m in members)
-    await repos.issues.add_event(session, issue.id, "routed", "system", names, now)
+    await repos.timeline.add_event(session, issue.id, "routed", "system", names, now)
     # New or newly bound: no one can have supported it yet.
     await notify.alert(session, issue, category_name, members, now, count=1)
 
@@ -208,7 +208,7 @@ async def support(
     """Add a supporter (附议) and put it on the timeline; False if they raised or support it already."""
     if issue.reporter_id == reporter_id:
         return False
-    if not await repos.issues.add_supporter(session, issue.id, reporter_id, text, now, inbound_id):
+    if not await repos.supporters.add_supporter(session, issue.id, reporter_id, text, now, inbound_id):
         return False
-    await repos.issues.add_event(session, issue.id, "supported", actor, text, now)
+    await repos.timeline.add_event(session, issue.id, "supported", actor, text, now)
     return True

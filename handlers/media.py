@@ -41,7 +41,7 @@ async def _attach(ctx: HandlerContext, what: str, note: str) -> tuple[Reply, int
     issue = await repos.issues.latest_open_of(ctx.session, ctx.reporter.id)
     if issue is None:
         return TextReply(texts.MEDIA_NO_ISSUE.format(what=what)), None
-    await repos.issues.add_event(ctx.session, issue.id, "attachment", ctx.actor, note, ctx.now)
+    await repos.timeline.add_event(ctx.session, issue.id, "attachment", ctx.actor, note, ctx.now)
     return TextReply(texts.MEDIA_ATTACHED.format(what=what, number=issue.number)), issue.id
 
 

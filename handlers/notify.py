@@ -11,13 +11,13 @@ from handlers import texts
 from nlp.masking import mask_personal
 from storage import repos
 from storage.models import Issue, Member
-from storage.repos.issues import AnyIssue
+from storage.repos.issues import IssueView
 from storage.repos.outbox import NewMessage
 
 TITLE_CHARS = 16
 
 
-def title(issue: AnyIssue, masked: bool = False) -> str:
+def title(issue: IssueView, masked: bool = False) -> str:
     """The first words of the complaint; masked before it is cut, so no half number slips through."""
     flat = " ".join((mask_personal(issue.text) if masked else issue.text).split())
     return flat if len(flat) <= TITLE_CHARS else flat[: TITLE_CHARS - 1] + "…"
@@ -27,7 +27,7 @@ def local_time(when: dt.datetime) -> str:
     return when.astimezone(texts.LOCAL_TZ).strftime("%m-%d %H:%M")
 
 
-def fields(issue: AnyIssue, now: dt.datetime, masked: bool = False) -> dict[str, str]:
+def fields(issue: IssueView, now: dt.datetime, masked: bool = False) -> dict[str, str]:
     """The short values a template message carries."""
     local = now.astimezone(texts.LOCAL_TZ)
     return {
@@ -38,14 +38,14 @@ def fields(issue: AnyIssue, now: dt.datetime, masked: bool = False) -> dict[str,
     }
 
 
-async def building_name(session: AsyncSession, issue: AnyIssue) -> str:
+async def building_name(session: AsyncSession, issue: IssueView) -> str:
     building = await repos.org.building(session, issue.building_id) if issue.building_id else None
     return building.name if building else "未绑定楼宇"
 
 
 async def alert(
     session: AsyncSession,
-    issue: AnyIssue,
+    issue: IssueView,
     category: str,
     members: Iterable[Member],
     now: dt.datetime,
@@ -57,7 +57,7 @@ async def alert(
     `history`: the timeline lines they need to see how it got to them."""
     building = await building_name(session, issue)
     if count is None:
-        count = await repos.issues.raised_by(session, issue.id)
+        count = await repos.supporters.raised_by(session, issue.id)
     text = texts.ALERT.format(
         tag=tag,
         number=issue.number,
@@ -77,7 +77,7 @@ async def history_lines(session: AsyncSession, issue_id: int) -> list[str]:
     """The issue's timeline, one line an event; 附议 left out (900 of them would drown it, the count
     says it)."""
     lines = []
-    for event in await repos.issues.timeline(session, issue_id):
+    for event in await repos.timeline.events_of(session, issue_id):
         if event.kind == "supported":
             continue
         note = f"：{event.note}" if event.note and event.kind != "created" else ""
@@ -92,7 +92,7 @@ async def tell(
     """Tell the reporter and every supporter what changed (supporters with personal data masked);
     returns how many were told."""
     skipped = set(skip)
-    on = await repos.issues.audience(session, issue.id)
+    on = await repos.supporters.audience(session, issue.id)
     text = texts.UPDATE.format(number=issue.number, title=title(issue), what=what)
     masked = texts.UPDATE.format(number=issue.number, title=title(issue, True), what=mask_personal(what))
     rows = [
@@ -119,7 +119,7 @@ async def todo_lines(
             overdue=" 超时" if issue.overdue else "",
             building=await building_name(session, issue),
             category=category_name(issue.category),
-            count=await repos.issues.raised_by(session, issue.id),
+            count=await repos.supporters.raised_by(session, issue.id),
             title=title(issue),
         )
         for issue in ordered

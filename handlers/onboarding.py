@@ -86,7 +86,7 @@ async def _bind(ctx: HandlerContext, building: Building) -> str:
     waiting = await repos.issues.unbound_open(ctx.session, ctx.reporter.id)
     for issue in waiting:
         issue.building_id = building.id
-        await repos.issues.add_event(ctx.session, issue.id, "building", ctx.actor, building.name, ctx.now)
+        await repos.timeline.add_event(ctx.session, issue.id, "building", ctx.actor, building.name, ctx.now)
         await lifecycle.route(ctx.session, issue, ctx.category_name(issue.category), ctx.now)
     if waiting:
         numbers = "、".join(f"#{i.number}" for i in waiting)

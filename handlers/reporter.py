@@ -23,7 +23,7 @@ async def progress(msg: TextMessage, ctx: HandlerContext, number: int | None) ->
         return TextReply(await my_issues(ctx))
     issue = await access.numbered(ctx.session, "进度", number)
     personal = await routing.sees_personal(ctx.session, ctx.reporter.id, ctx.member, issue)
-    if not personal and not await repos.issues.is_on(ctx.session, issue, ctx.reporter.id):
+    if not personal and not await repos.supporters.is_on(ctx.session, issue, ctx.reporter.id):
         return TextReply(texts.NOT_YOURS.format(number=number))
     text = await timeline_text(ctx, issue)
     return TextReply(text if personal else mask_personal(text))
@@ -54,7 +54,7 @@ async def timeline_text(ctx: HandlerContext, issue: Issue) -> str:
         category=ctx.category_name(issue.category),
         building=await notify.building_name(ctx.session, issue),
         status=texts.STATUS_NAMES[issue.status],
-        count=await repos.issues.raised_by(ctx.session, issue.id),
+        count=await repos.supporters.raised_by(ctx.session, issue.id),
         text=issue.text,
     )
     lines = [head + _due(issue, "\n"), *await notify.history_lines(ctx.session, issue.id)]
@@ -79,7 +79,7 @@ async def support(msg: TextMessage, ctx: HandlerContext, number: int | None) -> 
         status = texts.STATUS_NAMES[issue.status]
         return TextReply(texts.SUPPORT_CLOSED.format(number=issue.number, status=status))
     added = await lifecycle.support(ctx.session, issue, ctx.reporter.id, ctx.actor, "", ctx.now)
-    count = await repos.issues.raised_by(ctx.session, issue.id)
+    count = await repos.supporters.raised_by(ctx.session, issue.id)
     reply = texts.SUPPORT_ADDED if added else texts.SUPPORT_ALREADY
     return TextReply(reply.format(number=issue.number, count=count))
 
@@ -117,14 +117,14 @@ async def rate(msg: TextMessage, ctx: HandlerContext, rating: int) -> Reply:
     issue = resolved[0]
     word = texts.RATINGS[rating]
     if issue.reporter_id is not None and issue.reporter_id != ctx.reporter.id:
-        await repos.issues.add_event(ctx.session, issue.id, "rated", ctx.actor, word, ctx.now)
+        await repos.timeline.add_event(ctx.session, issue.id, "rated", ctx.actor, word, ctx.now)
         return TextReply(texts.RATED_SUPPORTER.format(number=issue.number, rating=word))
     issue.rating = rating
     me = (ctx.reporter.openid,)
     if rating < 3:
         await lifecycle.apply(ctx.session, issue, "rate", ctx.actor, ctx.now, note=word, skip=me)
         return TextReply(texts.RATED.format(number=issue.number, rating=word))
-    await repos.issues.add_event(ctx.session, issue.id, "rated", ctx.actor, word, ctx.now)
+    await repos.timeline.add_event(ctx.session, issue.id, "rated", ctx.actor, word, ctx.now)
     category = ctx.category(issue.category)
     due = await lifecycle.promise(ctx.session, issue, category, ctx.now)
     leaders = await lifecycle.escalate(ctx.session, issue, category.name, ctx.actor, ctx.now, "评价不满意")

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import repos
 from storage.models import Building, Issue, Member
-from storage.repos.issues import AnyIssue
+from storage.repos.issues import IssueView
 
 ENTERPRISE = "enterprise"
 
@@ -19,7 +19,7 @@ def covers(member: Member, category: str) -> bool:
     return not member.categories or category in member.categories
 
 
-async def responsible(session: AsyncSession, issue: AnyIssue) -> list[Member]:
+async def responsible(session: AsyncSession, issue: IssueView) -> list[Member]:
     """The members an issue is routed to at its current escalation level, the holder-to-be first."""
     return await responsible_for(session, issue.category, issue.building_id, issue.level)
 

@@ -17,7 +17,7 @@ from handlers.texts import LOCAL_TZ
 from nlp.masking import mask_personal
 from storage import repos
 from storage.models import OPEN_STATUSES, Issue
-from storage.repos.issues import PublicFilter
+from storage.repos.public import PublicFilter
 
 PREFIX = "/open311/v2"
 MAX_PAGE_SIZE = 1000  # GeoReport's own cap on one answer
@@ -63,7 +63,7 @@ async def requests(request: web.Request) -> web.Response:
         return errors(400, str(exc))
     async with request.config_dict[SESSIONMAKER]() as db:
         names = await categories(request, db)
-        found = await repos.issues.public_page(db, f)
+        found = await repos.public.public_page(db, f)
         base = _media_base(request)
         return web.json_response([await _as_request(db, i, b, names, base) for i, b in found])
 
@@ -132,7 +132,7 @@ async def _as_request(
     return {
         "service_request_id": str(issue.number),
         "status": "open" if issue.status in OPEN_STATUSES else "closed",
-        "status_notes": mask_personal(await repos.issues.last_note(db, issue.id) or "") or None,
+        "status_notes": mask_personal(await repos.timeline.last_note(db, issue.id) or "") or None,
         "service_name": names.get(issue.category, issue.category),
         "service_code": issue.category,
         "description": mask_personal(issue.text),

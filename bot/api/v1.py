@@ -132,8 +132,8 @@ async def get_issue(request: web.Request) -> web.Response:
     async with request.config_dict[SESSIONMAKER]() as db:
         issue, _ = await _issue(request, db)
         building = await repos.org.building(db, issue.building_id) if issue.building_id else None
-        events = await repos.issues.timeline(db, issue.id)
-        people = await repos.issues.supporter_count(db, issue.id) + 1
+        events = await repos.timeline.events_of(db, issue.id)
+        people = await repos.supporters.supporter_count(db, issue.id) + 1
         kept = await repos.media.of_issue(db, issue.id)
     return web.json_response(
         {

@@ -93,8 +93,8 @@ async def show(number: int, unmasked: bool) -> None:
         issue = await repos.issues.get(session, number)
         if issue is None:
             raise Fail(f"no issue #{number} (see `louwu issues list`)")
-        events = await repos.issues.timeline(session, issue.id)
-        people = await repos.issues.raised_by(session, issue.id)
+        events = await repos.timeline.events_of(session, issue.id)
+        people = await repos.supporters.raised_by(session, issue.id)
         building = await repos.org.building(session, issue.building_id) if issue.building_id else None
     status = texts.STATUS_NAMES[issue.status]
     click.echo(f"#{issue.number} {status} · {issue.category} · {building.name if building else '未绑定楼宇'}")

@@ -8,10 +8,13 @@ from storage.repos import (
     org,
     outbox,
     people,
+    public,
     rules,
     shared,
     stats,
+    supporters,
     templates,
+    timeline,
     users,
 )
 
@@ -23,9 +26,12 @@ __all__ = [
     "org",
     "outbox",
     "people",
+    "public",
     "rules",
     "shared",
     "stats",
+    "supporters",
     "templates",
+    "timeline",
     "users",
 ]

@@ -1,4 +1,5 @@
-"""Issues and their timelines: filed, found, listed; every change leaves an event."""
+"""Issues and their numbers: filed, found and listed. Supporters, the timeline and the public read
+side have modules of their own."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import pending
-from storage.models import OPEN_STATUSES, Building, Issue, IssueEvent, Reporter, Supporter
-from storage.repos._sql import insert_for
+from storage.models import OPEN_STATUSES, Issue, Supporter
+from storage.repos import timeline
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,9 @@ class Filed(NamedTuple):
         return self.id
 
 
-# What a filed issue is read as by routing, alerts and replies.
-AnyIssue = Issue | Filed
+# The one issue type handlers read: a row, or one filed in this transaction and still queued
+# (storage.pending). Read-only either way; changes go through the repositories.
+IssueView = Issue | Filed
 
 
 @dataclass(frozen=True)
@@ -151,26 +153,11 @@ async def create(
         updated_at=now,
     )
     pending.queue(session, ISSUES, issue)  # written as the named tuple it is (storage.bulk)
-    await add_event(session, issue.id, "created", actor, "", now)
+    await timeline.add_event(session, issue.id, "created", actor, "", now)
     return issue
 
 
 ISSUES = Issue.__table__
-EVENTS = IssueEvent.__table__
-
-
-async def add_event(
-    session: AsyncSession, issue_id: int, kind: str, actor: str, note: str, now: dt.datetime
-) -> None:
-    # Queued, not executed: a batch's events are written in one executemany (storage.pending).
-    pending.queue(
-        session, EVENTS, {"issue_id": issue_id, "kind": kind, "actor": actor, "note": note, "created_at": now}
-    )
-
-
-async def count_events(session: AsyncSession, issue_id: int, kind: str) -> int:
-    stmt = select(func.count(IssueEvent.id)).where(IssueEvent.issue_id == issue_id, IssueEvent.kind == kind)
-    return int((await session.execute(stmt)).scalar_one())
 
 
 async def latest_open_of(session: AsyncSession, reporter_id: int) -> Issue | None:
@@ -207,67 +194,6 @@ async def candidates(
     return list((await session.execute(stmt)).scalars())
 
 
-async def add_supporter(
-    session: AsyncSession,
-    issue_id: int,
-    reporter_id: int,
-    text: str,
-    now: dt.datetime,
-    inbound_id: int | None = None,
-) -> bool:
-    """Make a reporter a supporter (附议); False if they already were."""
-    stmt = (
-        insert_for(session, Supporter)
-        .values(issue_id=issue_id, reporter_id=reporter_id, text=text, inbound_id=inbound_id, created_at=now)
-        .on_conflict_do_nothing(index_elements=["issue_id", "reporter_id"])
-        .returning(Supporter.id)
-    )
-    return (await session.execute(stmt)).first() is not None
-
-
-async def supporter_count(session: AsyncSession, issue_id: int) -> int:
-    stmt = select(func.count(Supporter.id)).where(Supporter.issue_id == issue_id)
-    return (await session.execute(stmt)).scalar_one()
-
-
-async def raised_by(session: AsyncSession, issue_id: int) -> int:
-    """How many people raised it: the reporter and every supporter."""
-    return 1 + await supporter_count(session, issue_id)
-
-
-async def is_on(session: AsyncSession, issue: Issue, reporter_id: int) -> bool:
-    """Whether a reporter raised or supports the issue."""
-    if issue.reporter_id == reporter_id:
-        return True
-    stmt = select(Supporter.id).where(Supporter.issue_id == issue.id, Supporter.reporter_id == reporter_id)
-    return (await session.execute(stmt)).first() is not None
-
-
-@dataclass(frozen=True)
-class Audience:
-    """Everyone on an issue: its reporter (None once they unfollowed) and its other supporters."""
-
-    reporter: str | None
-    supporters: list[str]
-
-    def everyone(self) -> list[str]:
-        return ([self.reporter] if self.reporter else []) + self.supporters
-
-
-async def audience(session: AsyncSession, issue_id: int) -> Audience:
-    reporter = (
-        select(Reporter.openid).join(Issue, Issue.reporter_id == Reporter.id).where(Issue.id == issue_id)
-    )
-    supporters = (
-        select(Reporter.openid)
-        .join(Supporter, Supporter.reporter_id == Reporter.id)
-        .where(Supporter.issue_id == issue_id)
-        .order_by(Supporter.id)
-    )
-    owner = (await session.execute(reporter)).scalar_one_or_none()
-    return Audience(owner, [o for o in (await session.execute(supporters)).scalars() if o != owner])
-
-
 async def of_reporter(session: AsyncSession, reporter_id: int, statuses: Sequence[str]) -> list[Issue]:
     """Issues a reporter raised or supports, newest first."""
     supported = select(Supporter.issue_id).where(Supporter.reporter_id == reporter_id)
@@ -286,11 +212,6 @@ async def unbound_open(session: AsyncSession, reporter_id: int) -> list[Issue]:
     stmt = select(Issue).where(
         Issue.reporter_id == reporter_id, Issue.building_id.is_(None), Issue.status.in_(OPEN_STATUSES)
     )
-    return list((await session.execute(stmt)).scalars())
-
-
-async def timeline(session: AsyncSession, issue_id: int) -> list[IssueEvent]:
-    stmt = select(IssueEvent).where(IssueEvent.issue_id == issue_id).order_by(IssueEvent.id)
     return list((await session.execute(stmt)).scalars())
 
 
@@ -313,104 +234,3 @@ async def mark_overdue(session: AsyncSession, issue_id: int, before: int, after:
         .execution_options(synchronize_session=False)
     )
     return (await session.execute(stmt)).rowcount == 1  # type: ignore[attr-defined]
-
-
-async def events_between(
-    session: AsyncSession, since: dt.datetime, until: dt.datetime
-) -> list[tuple[Issue, IssueEvent]]:
-    stmt = (
-        select(Issue, IssueEvent)
-        .join(IssueEvent, IssueEvent.issue_id == Issue.id)
-        .where(IssueEvent.created_at >= since, IssueEvent.created_at < until)
-        .order_by(IssueEvent.id)
-    )
-    return [(i, e) for i, e in (await session.execute(stmt)).all()]
-
-
-async def supporters(session: AsyncSession, issue_id: int) -> list[Supporter]:
-    stmt = select(Supporter).where(Supporter.issue_id == issue_id).order_by(Supporter.id)
-    return list((await session.execute(stmt)).scalars())
-
-
-@dataclass(frozen=True)
-class PublicFilter:
-    """Open311's filters of requests.json; `codes` empty means every category."""
-
-    codes: tuple[str, ...] = ()
-    open_only: bool | None = None  # True: open, False: closed, None: both
-    start: dt.datetime | None = None
-    end: dt.datetime | None = None
-    page: int = 1
-    size: int = 50
-
-
-async def public_page(session: AsyncSession, f: PublicFilter) -> list[tuple[Issue, str | None]]:
-    """Issues for Open311, newest first, each with its building's name (None if unbound)."""
-    stmt = (
-        select(Issue, Building.name)
-        .outerjoin(Building, Building.id == Issue.building_id)
-        .order_by(Issue.created_at.desc(), Issue.id.desc())
-        .offset((f.page - 1) * f.size)
-        .limit(f.size)
-    )
-    if f.codes:
-        stmt = stmt.where(Issue.category.in_(f.codes))
-    if f.open_only is not None:
-        statuses = Issue.status.in_(OPEN_STATUSES)
-        stmt = stmt.where(statuses if f.open_only else ~statuses)
-    if f.start is not None:
-        stmt = stmt.where(Issue.created_at >= f.start)
-    if f.end is not None:
-        stmt = stmt.where(Issue.created_at <= f.end)
-    return [(issue, name) for issue, name in (await session.execute(stmt)).all()]
-
-
-async def last_note(session: AsyncSession, issue_id: int) -> str:
-    """The newest note on the timeline (a resolution, a reason, a progress report), or ''."""
-    stmt = (
-        select(IssueEvent.note)
-        .where(IssueEvent.issue_id == issue_id, IssueEvent.note != "", IssueEvent.kind != "supported")
-        .order_by(IssueEvent.id.desc())
-        .limit(1)
-    )
-    return (await session.execute(stmt)).scalar_one_or_none() or ""
-
-
-async def remove_supporter(session: AsyncSession, supporter_id: int) -> None:
-    await session.execute(delete(Supporter).where(Supporter.id == supporter_id))
-
-
-async def latest_join(session: AsyncSession, reporter_id: int) -> tuple[Supporter, Issue] | None:
-    """The reporter's newest complaint that joined an open issue as a supporter, with that issue."""
-    stmt = (
-        select(Supporter, Issue)
-        .join(Issue, Issue.id == Supporter.issue_id)
-        .where(Supporter.reporter_id == reporter_id, Supporter.text != "", Issue.status.in_(OPEN_STATUSES))
-        .order_by(Supporter.id.desc())
-        .limit(1)
-    )
-    row = (await session.execute(stmt)).first()
-    return (row[0], row[1]) if row else None
-
-
-async def move_people(session: AsyncSession, other: Issue, into: Issue) -> int:
-    """Make `other`'s reporter and supporters supporters of `into` (each once, with what they
-    wrote); returns how many were added."""
-    already = {into.reporter_id, *(s.reporter_id for s in await supporters(session, into.id))}
-    moving = [(other.reporter_id, other.text, other.inbound_id, other.created_at)]
-    moving += [
-        (s.reporter_id, s.text, s.inbound_id, s.created_at) for s in await supporters(session, other.id)
-    ]
-    rows = {
-        r: {"issue_id": into.id, "reporter_id": r, "text": text, "inbound_id": inbound, "created_at": joined}
-        for r, text, inbound, joined in moving
-        if r is not None and r not in already
-    }
-    await session.execute(delete(Supporter).where(Supporter.issue_id == other.id))
-    if rows:
-        # One statement for them all; a 附议 to `into` committed meanwhile wins over its copy here.
-        stmt = insert_for(session, Supporter).on_conflict_do_nothing(
-            index_elements=["issue_id", "reporter_id"]
-        )
-        await session.execute(stmt, list(rows.values()))
-    return len(rows)

@@ -38,7 +38,7 @@ async def test_a_filed_issue_and_its_event_are_written_at_commit(sessionmaker):
     async with sessionmaker() as session:
         issue = await session.get(Issue, filed.number)
         assert issue is not None and issue.text == "电梯坏了" and issue.status == "new"
-        assert [e.kind for e in await repos.issues.timeline(session, filed.id)] == ["created"]
+        assert [e.kind for e in await repos.timeline.events_of(session, filed.id)] == ["created"]
 
 
 async def test_a_read_in_the_same_transaction_sees_what_was_queued(sessionmaker):
@@ -83,8 +83,8 @@ async def test_a_discarded_savepoint_keeps_what_was_written_before_it(sessionmak
         kept = await repos.issues.create(session, _new("留下"), "reporter:1", NOW)
         await pending.write(session)
         async with session.begin_nested() as savepoint:
-            await repos.issues.add_event(session, kept.id, "progress", "member:1", "不算", NOW)
+            await repos.timeline.add_event(session, kept.id, "progress", "member:1", "不算", NOW)
             pending.discard(session)
             await savepoint.rollback()
     async with sessionmaker() as session:
-        assert [e.kind for e in await repos.issues.timeline(session, kept.id)] == ["created"]
+        assert [e.kind for e in await repos.timeline.events_of(session, kept.id)] == ["created"]

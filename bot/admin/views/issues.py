@@ -134,8 +134,8 @@ async def issue_page(request: web.Request) -> web.Response:
     async with request.config_dict[SESSIONMAKER]() as db:
         issue, _ = await _issue(request, db)
         building = await repos.org.building(db, issue.building_id) if issue.building_id else None
-        events = await repos.issues.timeline(db, issue.id)
-        supporters = await repos.issues.supporters(db, issue.id)
+        events = await repos.timeline.events_of(db, issue.id)
+        supporters = await repos.supporters.of_issue(db, issue.id)
         media = await repos.media.of_issue(db, issue.id)
         names = await categories(request, db)
     return await render(
