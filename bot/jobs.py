@@ -63,20 +63,20 @@ class Jobs:
         grace = dt.timedelta(hours=self.config.deadlines.escalate_after_hours)
         moved = 0
         async with self.sessionmaker.begin() as session:
-            engine = await self.rules.engine(session)
+            tagger = await self.rules.engine(session)
             for issue in await repos.issues.open_issues(session):
                 due = issue.accept_due if issue.status == "new" else issue.resolve_due
                 if due is None or now < due:
                     continue
                 if issue.overdue == 0 and await repos.issues.mark_overdue(session, issue.id, 0, 1):
-                    await self._warn(session, engine, issue, due, now)
+                    await self._warn(session, tagger, issue, due, now)
                     moved += 1
                 elif (
                     issue.overdue == 1
                     and now >= due + grace
                     and await repos.issues.mark_overdue(session, issue.id, 1, 2)
                 ):
-                    await self._escalate(session, engine, issue, now)
+                    await self._escalate_overdue(session, tagger, issue, now)
                     moved += 1
         if moved:
             self.dispatcher.wake()
@@ -94,27 +94,27 @@ class Jobs:
         """Alert grid leaders of spikes (many new issues of one category in one cluster), once a window."""
         cfg = self.config.spikes
         async with self.sessionmaker.begin() as session:
-            engine = await self.rules.engine(session)
+            tagger = await self.rules.engine(session)
             found = await spikes.alert(
                 session,
                 self.now(),
                 dt.timedelta(hours=cfg.window_hours),
                 cfg.min_issues,
-                lambda c: engine.pack.category_or_other(c).name,
+                lambda c: tagger.pack.category_or_other(c).name,
             )
         if found:
             self.dispatcher.wake()
         return found
 
     async def _warn(
-        self, session: AsyncSession, engine: RulesEngine, issue: Issue, due: dt.datetime, now: dt.datetime
+        self, session: AsyncSession, tagger: RulesEngine, issue: Issue, due: dt.datetime, now: dt.datetime
     ) -> None:
         stage = "受理" if issue.status == "new" else "办结"
         holders = await _holders(session, issue)
         text = texts.OVERDUE.format(
             number=issue.number,
             building=await notify.building_name(session, issue),
-            category=_category_name(engine, issue.category),
+            category=_category_name(tagger, issue.category),
             stage=stage,
             due=notify.local_time(due),
         )
@@ -127,11 +127,11 @@ class Jobs:
         await repos.outbox.enqueue(session, rows, now)
         await repos.timeline.add_event(session, issue.id, "overdue", SYSTEM, f"{stage}超时", now)
 
-    async def _escalate(
-        self, session: AsyncSession, engine: RulesEngine, issue: Issue, now: dt.datetime
+    async def _escalate_overdue(
+        self, session: AsyncSession, tagger: RulesEngine, issue: Issue, now: dt.datetime
     ) -> None:
-        category = engine.pack.category_or_other(issue.category)
-        await lifecycle.go_up(session, issue, category, SYSTEM, now, "超时未办")
+        category = tagger.pack.category_or_other(issue.category)
+        await lifecycle.escalate(session, issue, category, SYSTEM, now, "超时未办")
 
     async def reporter_digest(self, since: dt.datetime, until: dt.datetime) -> int:
         """Per reporter and supporter: what changed on their issues in the period (customer service only)."""
@@ -159,7 +159,7 @@ class Jobs:
         """Per member: how many issues they answer for are open, and how many are overdue."""
         now = self.now()
         async with self.sessionmaker.begin() as session:
-            engine = await self.rules.engine(session)
+            tagger = await self.rules.engine(session)
             issues = await repos.issues.open_issues(session)
             rows = []
             for member in await repos.org.members(session):
@@ -168,7 +168,7 @@ class Jobs:
                     continue
                 overdue = sum(1 for i in mine if i.overdue)
                 head = texts.TODO_DIGEST_HEAD.format(count=len(mine), overdue=overdue)
-                names = partial(_category_name, engine)
+                names = partial(_category_name, tagger)
                 lines = await notify.todo_lines(session, mine, names, limit=10)
                 text = "\n".join([head, *lines])
                 rows.append(NewMessage(member.openid, "todo", text, dedup_key=f"todo:{member.id}:{until}"))
@@ -198,5 +198,5 @@ def _digest_line(issue: Issue, what: str, masked: bool) -> str:
     )
 
 
-def _category_name(engine: RulesEngine, category: str) -> str:
-    return engine.pack.category_or_other(category).name
+def _category_name(tagger: RulesEngine, category: str) -> str:
+    return tagger.pack.category_or_other(category).name

@@ -89,10 +89,10 @@ async def transfer(
 
 
 @router.on(TextMessage, Command("上报", aliases=("升级",), args="number"), Member())
-async def escalate(msg: TextMessage, ctx: HandlerContext, member: MemberRow, number: int | None) -> Reply:
+async def escalate_cmd(msg: TextMessage, ctx: HandlerContext, member: MemberRow, number: int | None) -> Reply:
     issue = await _issue_for(ctx, member, "上报", number, "上报")
     category = ctx.category(issue.category)
-    return TextReply(await issue_actions.escalate(ctx.session, issue, ctx.actor, ctx.now, category))
+    return TextReply(await issue_actions.escalate_by_member(ctx.session, issue, ctx.actor, ctx.now, category))
 
 
 @router.on(TextMessage, Command("拆分", args="number_text"), Member())

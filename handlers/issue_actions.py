@@ -114,7 +114,7 @@ async def _stop_ping_pong(
 ) -> str:
     history = await notify.history_lines(session, issue.id)
     why = f"第{times}次转派"
-    target = await lifecycle.go_up(session, issue, category, actor, now, why, f"{why}：{reason}", history)
+    target = await lifecycle.escalate(session, issue, category, actor, now, why, f"{why}：{reason}", history)
     if not target:
         raise Refused(texts.ESCALATE_TOP.format(number=issue.number))
     return texts.TRANSFERRED_TOO_OFTEN.format(number=issue.number, times=times - 1, target=target)
@@ -136,11 +136,11 @@ async def _transfer_to(
     raise Refused(texts.TRANSFER_UNKNOWN.format(target=query))
 
 
-async def escalate(
+async def escalate_by_member(
     session: AsyncSession, issue: Issue, actor: str, now: dt.datetime, category: Category
 ) -> str:
     lifecycle.check(issue, "escalate")
-    target = await lifecycle.go_up(session, issue, category, actor, now, "楼务会上报")
+    target = await lifecycle.escalate(session, issue, category, actor, now, "楼务会上报")
     if not target:
         raise Refused(texts.ESCALATE_TOP.format(number=issue.number))
     return texts.ESCALATED.format(number=issue.number, target=target)
@@ -207,7 +207,7 @@ async def perform(
     if action == "transfer":
         return await transfer(db, issue, note, actor, now, category)
     if action == "escalate":
-        return await escalate(db, issue, actor, now, category)
+        return await escalate_by_member(db, issue, actor, now, category)
     if action == "recategorise":
         return await recategorise(db, issue, chosen_category(engine, note), actor, now, category.name)
     return await transition(db, issue, action, actor, now, category, note)

@@ -154,7 +154,7 @@ async def announce_route(
     await notify.alert(session, issue, category_name, members, now, count=1)
 
 
-async def escalate(
+async def raise_level(
     session: AsyncSession,
     issue: Issue,
     category_name: str,
@@ -175,7 +175,7 @@ async def escalate(
     return leaders
 
 
-async def go_up(
+async def escalate(
     session: AsyncSession,
     issue: Issue,
     category: Category,
@@ -187,7 +187,7 @@ async def go_up(
 ) -> str:
     """Escalate one grid level, move the promised date, and tell everyone on the issue; returns
     whom it went to ('' at the top, where nothing changes)."""
-    leaders = await escalate(session, issue, category.name, actor, now, why, history=history)
+    leaders = await raise_level(session, issue, category.name, actor, now, why, history=history)
     if not leaders:
         return ""
     target = "、".join(m.name for m in leaders)

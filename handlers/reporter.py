@@ -127,7 +127,7 @@ async def rate(msg: TextMessage, ctx: HandlerContext, rating: int) -> Reply:
     await repos.timeline.add_event(ctx.session, issue.id, "rated", ctx.actor, word, ctx.now)
     category = ctx.category(issue.category)
     due = await lifecycle.promise(ctx.session, issue, category, ctx.now)
-    leaders = await lifecycle.escalate(ctx.session, issue, category.name, ctx.actor, ctx.now, "评价不满意")
+    leaders = await lifecycle.raise_level(ctx.session, issue, category.name, ctx.actor, ctx.now, "评价不满意")
     target = "、".join(m.name for m in leaders) or "楼务会"
     also = texts.DUE_NEW.format(due=due)
     await lifecycle.apply(ctx.session, issue, "reopen", ctx.actor, ctx.now, target=target, skip=me, also=also)
