@@ -21,7 +21,8 @@ from bot.config import Config
 from bot.media_keeper import MediaKeeper
 from bot.outbox import Dispatcher
 from bot.rules import LiveRules
-from handlers import lifecycle, notify, routing, spikes, texts
+from handlers import spikes, texts
+from handlers.shared import lifecycle, notify, responsibility
 from nlp.engine import RulesEngine
 from nlp.masking import mask_personal
 from storage import repos
@@ -163,7 +164,7 @@ class Jobs:
             issues = await repos.issues.open_issues(session)
             rows = []
             for member in await repos.org.members(session):
-                mine = await routing.answerable(session, member, issues)
+                mine = await responsibility.answerable(session, member, issues)
                 if not mine:
                     continue
                 overdue = sum(1 for i in mine if i.overdue)
@@ -185,7 +186,7 @@ async def _holders(session: AsyncSession, issue: Issue) -> list[Member]:
         holder = await repos.org.member(session, issue.assignee_id)
         if holder is not None and holder.active:
             return [holder]
-    return await routing.responsible(session, issue)
+    return await responsibility.responsible(session, issue)
 
 
 def _digest_line(issue: Issue, what: str, masked: bool) -> str:

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers import lifecycle, routing, texts, workdays
+from handlers import texts, workdays
 from handlers.context import HandlerContext
 from handlers.events import TextMessage
 from handlers.replies import Reply, TextReply
 from handlers.router import Router
+from handlers.shared import lifecycle, responsibility
 from nlp.emergency import NUMBERS, numbers_for
 from nlp.engine import RulesEngine, Tagging
 from nlp.pack import OTHER, Category
@@ -119,7 +120,9 @@ async def create(
     building (an unbound one waits until its reporter names the building)."""
     category = f.rules.pack.category_or_other(tagging.primary)
     accept_due, resolve_due = lifecycle.deadlines(category, f.now, await workdays.current(f.session))
-    members = await routing.responsible_for(f.session, tagging.primary, building_id) if building_id else []
+    members = (
+        await responsibility.responsible_for(f.session, tagging.primary, building_id) if building_id else []
+    )
     new = NewIssue(
         text=text,
         category=tagging.primary,

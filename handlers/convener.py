@@ -3,14 +3,15 @@ they answer for — and 代报, filing what someone told a member in person."""
 
 from __future__ import annotations
 
-from handlers import access, complaints, issue_actions, lifecycle, merging, notify, routing, texts
+from handlers import access, complaints, texts
 from handlers.context import HandlerContext
 from handlers.events import TextMessage
 from handlers.filters import Command, Member, number_in
-from handlers.lifecycle import Refused
 from handlers.onboarding import match_buildings
 from handlers.replies import Reply, TextReply
 from handlers.router import Router
+from handlers.shared import issue_actions, lifecycle, merging, notify, responsibility
+from handlers.shared.lifecycle import Refused
 from storage import repos
 from storage.models import Issue, Supporter
 from storage.models import Member as MemberRow
@@ -23,7 +24,7 @@ async def _issue_for(
 ) -> Issue:
     """The issue the member may act on, or Refused with the reason."""
     issue = await access.numbered(ctx.session, word, number)
-    if not await routing.may_act(ctx.session, member, issue):
+    if not await responsibility.may_act(ctx.session, member, issue):
         building = await notify.building_name(ctx.session, issue)
         raise Refused(texts.NOT_RESPONSIBLE.format(number=issue.number, building=building, verb=verb))
     return issue
@@ -31,7 +32,7 @@ async def _issue_for(
 
 @router.on(TextMessage, Command("待办", aliases=("我的待办",)), Member())
 async def todo(msg: TextMessage, ctx: HandlerContext, member: MemberRow) -> Reply:
-    mine = await routing.answerable(ctx.session, member, await repos.issues.open_issues(ctx.session))
+    mine = await responsibility.answerable(ctx.session, member, await repos.issues.open_issues(ctx.session))
     if not mine:
         return TextReply(texts.TODO_NONE)
     head = texts.TODO_HEAD.format(count=len(mine))

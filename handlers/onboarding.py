@@ -7,12 +7,13 @@ Binding hands the reporter's unbound complaints to that building's committee.
 
 from __future__ import annotations
 
-from handlers import lifecycle, texts
+from handlers import texts
 from handlers.context import HandlerContext
 from handlers.events import Scan, Subscribe, TextMessage, Unsubscribe
 from handlers.filters import Command, InStep
 from handlers.replies import NO_REPLY, Reply, TextReply
 from handlers.router import Router, SkipHandler
+from handlers.shared import lifecycle
 from storage import repos
 from storage.models import Building
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from handlers import access, complaints, lifecycle, merging, notify, routing, texts, workdays
+from handlers import access, complaints, texts, workdays
 from handlers.context import HandlerContext
 from handlers.events import TextMessage
 from handlers.filters import Command, Rating
 from handlers.replies import Reply, TextReply
 from handlers.router import Router, SkipHandler
+from handlers.shared import lifecycle, merging, notify, responsibility
 from nlp.masking import mask_personal
 from storage import repos
 from storage.models import OPEN_STATUSES, Issue
@@ -22,7 +23,7 @@ async def progress(msg: TextMessage, ctx: HandlerContext, number: int | None) ->
     if number is None:
         return TextReply(await my_issues(ctx))
     issue = await access.numbered(ctx.session, "进度", number)
-    personal = await routing.sees_personal(ctx.session, ctx.reporter.id, ctx.member, issue)
+    personal = await responsibility.sees_personal(ctx.session, ctx.reporter.id, ctx.member, issue)
     if not personal and not await repos.supporters.is_on(ctx.session, issue, ctx.reporter.id):
         return TextReply(texts.NOT_YOURS.format(number=number))
     text = await timeline_text(ctx, issue)
@@ -70,7 +71,7 @@ def _due(issue: Issue, before: str) -> str:
 @router.on(TextMessage, Command("附议", aliases=("支持", "+1"), args="number"))
 async def support(msg: TextMessage, ctx: HandlerContext, number: int | None) -> Reply:
     issue = await access.numbered(ctx.session, "附议", number)
-    if issue.reporter_id != ctx.reporter.id and not await routing.may_support(
+    if issue.reporter_id != ctx.reporter.id and not await responsibility.may_support(
         ctx.session, ctx.reporter.building_id, issue
     ):
         # Refused as if absent: a number does not tell a stranger that it exists, nor where.

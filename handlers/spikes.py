@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers import notify, routing, texts
+from handlers import texts
+from handlers.shared import notify, responsibility
 from storage import repos
 from storage.models import Building, Issue
 from storage.repos.outbox import NewMessage
@@ -51,7 +52,7 @@ async def alert(
     everyone = await repos.org.members(session)
     period = int(now.timestamp() // window.total_seconds())
     for spike in spikes:
-        leaders = await routing.leaders_above(
+        leaders = await responsibility.leaders_above(
             session, everyone, buildings[spike.issues[0].building_id or 0], 1
         )
         text = _text(spike, buildings, window, category_name)

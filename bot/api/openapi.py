@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.issue_actions import BY_NAME
+from handlers.shared.issue_actions import BY_NAME
 from storage.models import STATUSES
 from storage.repos.board import SORTS
 

@@ -17,8 +17,9 @@ from bot.admin.views.issues import MAX_PAGE, RULES, board_query
 from bot.api.auth import PERSONAL, api_user, shown
 from bot.api.openapi import document
 from bot.keys import CLOCK, JOBS, SCHEDULER, SESSIONMAKER
-from handlers import access, issue_actions, lifecycle, workdays
+from handlers import access, workdays
 from handlers.refusals import Refusal
+from handlers.shared import issue_actions, lifecycle
 from nlp.explain import explain
 from nlp.masking import mask_personal
 from storage import repos

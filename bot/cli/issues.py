@@ -15,7 +15,8 @@ from rich.table import Table
 
 from bot.cli.common import Fail, get_config, run, session_scope
 from bot.config import Config
-from handlers import lifecycle, texts, workdays
+from handlers import texts, workdays
+from handlers.shared import lifecycle
 from nlp.masking import mask_personal
 from storage import repos
 from storage.repos.board import BoardQuery

@@ -14,8 +14,9 @@ from bot.admin import USER, render
 from bot.admin.scope import Scope, scope_of
 from bot.keys import CLOCK, SCHEDULER, SESSIONMAKER
 from bot.rules import LiveRules
-from handlers import access, complaints, issue_actions, lifecycle, texts
+from handlers import access, complaints, texts
 from handlers.refusals import Refusal
+from handlers.shared import issue_actions, lifecycle
 from nlp.engine import RulesEngine
 from nlp.model import Guess
 from nlp.pack import OTHER

@@ -8,9 +8,10 @@ import datetime as dt
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers import notify, texts
+from handlers import texts
 from handlers.complaints import Filing, file_routed
-from handlers.lifecycle import Refused
+from handlers.shared import notify
+from handlers.shared.lifecycle import Refused
 from storage import repos
 from storage.models import OPEN_STATUSES, Issue, Supporter
 from storage.repos.issues import IssueView

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers import notify, routing, texts, workdays
+from handlers import texts, workdays
 from handlers.refusals import Refusal
+from handlers.shared import notify, responsibility
 from nlp.pack import Category
 from storage import repos
 from storage.models import OPEN_STATUSES, Issue, Member
@@ -137,7 +138,7 @@ async def route(session: AsyncSession, issue: Issue, category_name: str, now: dt
     """Give an issue filed before its building was known to whoever is responsible, and alert them."""
     # Reading members and grids needs no flush of the issues this transaction is writing.
     with session.no_autoflush:
-        members = await routing.responsible(session, issue)
+        members = await responsibility.responsible(session, issue)
     if members:
         issue.assignee_id = members[0].id
         await announce_route(session, issue, category_name, members, now)
@@ -165,7 +166,7 @@ async def raise_level(
 ) -> list[Member]:
     """Raise the issue one grid level: the leaders there hold it and are alerted. [] at the top."""
     issue.level += 1
-    leaders = await routing.responsible(session, issue)
+    leaders = await responsibility.responsible(session, issue)
     if not leaders or leaders[0].id == issue.assignee_id:
         issue.level -= 1
         return []

@@ -8,9 +8,10 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers import complaints, lifecycle, merging, notify, reply_templates, routing, texts, workdays
+from handlers import complaints, reply_templates, texts, workdays
 from handlers.filters import number_in
-from handlers.lifecycle import Refused
+from handlers.shared import lifecycle, merging, notify, responsibility
+from handlers.shared.lifecycle import Refused
 from nlp.engine import RulesEngine
 from nlp.pack import Category
 from storage import repos
@@ -170,7 +171,7 @@ async def recategorise(
 
 async def _reroute(session: AsyncSession, issue: Issue, category: Category, now: dt.datetime) -> str:
     """The new holder's names when the new category goes to other people, else ""."""
-    members = await routing.responsible(session, issue)
+    members = await responsibility.responsible(session, issue)
     if not members or issue.assignee_id in {m.id for m in members}:
         return ""
     issue.assignee_id = members[0].id
