@@ -40,9 +40,21 @@ async def todo(msg: TextMessage, ctx: HandlerContext, member: MemberRow) -> Repl
     return TextReply("\n".join([head, *lines]))
 
 
-async def _transition(
-    ctx: HandlerContext, member: MemberRow, word: str, name: str, number: int | None, note: str = ""
+# `受理 #N [一句话]` and its like: without the sentence, the reply template says the rest.
+TRANSITIONS = (
+    Command("受理", args="number_text"),
+    Command("进展", aliases=("进度更新",), args="number_text"),
+    Command("办结", aliases=("完成", "已办结"), args="number_text"),
+    Command("驳回", aliases=("不予受理",), args="number_text"),
+)
+ACTION_OF = {"受理": "accept", "进展": "progress", "办结": "resolve", "驳回": "reject"}
+
+
+async def transition(
+    msg: TextMessage, ctx: HandlerContext, member: MemberRow, number: int | None, note: str
 ) -> Reply:
+    word = next(c.word for c in TRANSITIONS if msg.command_text.startswith(c.words))
+    name = ACTION_OF[word]
     issue = await _issue_for(ctx, member, word, number, lifecycle.ACTIONS[name].verb)
     category = ctx.category(issue.category)
     return TextReply(
@@ -50,33 +62,8 @@ async def _transition(
     )
 
 
-@router.on(TextMessage, Command("受理", args="number_text"), Member())
-async def accept(
-    msg: TextMessage, ctx: HandlerContext, member: MemberRow, number: int | None, note: str
-) -> Reply:
-    """`受理 #N [一句话]`: without the sentence, the reply template says the rest."""
-    return await _transition(ctx, member, "受理", "accept", number, note)
-
-
-@router.on(TextMessage, Command("进展", aliases=("进度更新",), args="number_text"), Member())
-async def progress(
-    msg: TextMessage, ctx: HandlerContext, member: MemberRow, number: int | None, note: str
-) -> Reply:
-    return await _transition(ctx, member, "进展", "progress", number, note)
-
-
-@router.on(TextMessage, Command("办结", aliases=("完成", "已办结"), args="number_text"), Member())
-async def resolve(
-    msg: TextMessage, ctx: HandlerContext, member: MemberRow, number: int | None, note: str
-) -> Reply:
-    return await _transition(ctx, member, "办结", "resolve", number, note)
-
-
-@router.on(TextMessage, Command("驳回", aliases=("不予受理",), args="number_text"), Member())
-async def reject(
-    msg: TextMessage, ctx: HandlerContext, member: MemberRow, number: int | None, note: str
-) -> Reply:
-    return await _transition(ctx, member, "驳回", "reject", number, note)
+for _command in TRANSITIONS:
+    router.on(TextMessage, _command, Member())(transition)
 
 
 @router.on(TextMessage, Command("转派", aliases=("转交",), args="number_text"), Member())

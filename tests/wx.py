@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -112,3 +113,13 @@ class Actor:
         answer = await self.wx.event(self.openid, "subscribe", f"qrscene_{scene}" if scene else "")
         assert answer.status == 200, answer.body
         return answer.text
+
+
+_FILED = re.compile(r"(已收到您的反映|已收到)，编号 #(\d+)")
+
+
+def filed_number(reply: str) -> int:
+    """The number of the issue a reply says was filed; fails on any other reply (附议, 没有找到 …)."""
+    m = _FILED.search(reply)
+    assert m, f"not a filing reply: {reply!r}"
+    return int(m.group(2))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers import access
 from storage import repos
 from storage.models import Issue, User
 
@@ -35,3 +36,22 @@ async def scope_of(session: AsyncSession, user: User) -> Scope:
         under |= more
         grew = bool(more)
     return Scope(frozenset(b.id for b in await repos.org.buildings(session) if b.grid_id in under))
+
+
+class OutOfScope(Exception):
+    """The issue exists but lies outside the user's buildings."""
+
+    def __init__(self, issue: Issue) -> None:
+        super().__init__(f"#{issue.number} is outside the user's scope")
+        self.issue = issue
+
+
+async def issue_in_scope(session: AsyncSession, user: User, number: int) -> tuple[Issue, Scope]:
+    """The issue numbered `number` and the user's scope; access.NoSuchIssue or OutOfScope when the
+    user may not act on it. What each says is the caller's choice (the web: 404 or 403 with the
+    reason; the API: 404 for both, so a token learns nothing of other buildings)."""
+    issue = await access.numbered(session, "", number)
+    scope = await scope_of(session, user)
+    if not scope.allows(issue.building_id):
+        raise OutOfScope(issue)
+    return issue, scope

@@ -12,7 +12,7 @@ from aiohttp import web
 from multidict import MultiMapping
 
 from bot import pages
-from bot.admin.scope import Scope, scope_of
+from bot.admin.scope import OutOfScope, Scope, issue_in_scope, scope_of
 from bot.admin.views.issues import MAX_PAGE, RULES, board_query
 from bot.api.auth import PERSONAL, api_user, shown
 from bot.api.openapi import document
@@ -117,16 +117,12 @@ async def list_issues(request: web.Request) -> web.Response:
 async def _issue(request: web.Request, db: Any) -> tuple[Issue, Scope]:
     user = await api_user(request)
     number = int(request.match_info["number"])
-    scope = await scope_of(db, user)
     try:
-        issue = await access.numbered(db, "", number)
-    except access.NoSuchIssue:
-        issue = None
-    if issue is None or not scope.allows(issue.building_id):
+        return await issue_in_scope(db, user, number)
+    except (access.NoSuchIssue, OutOfScope):
         # Out of scope reads as absent (404, not the web's 403): a token does not learn which
         # numbers exist elsewhere.
-        raise web.HTTPNotFound(text=f"no issue #{number}")
-    return issue, scope
+        raise web.HTTPNotFound(text=f"no issue #{number}") from None
 
 
 async def get_issue(request: web.Request) -> web.Response:

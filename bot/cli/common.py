@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import functools
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Config, ConfigError, load_config
 from bot.wechat.api import WeChatAPI
+from handlers.texts import LOCAL_TZ
 from storage.db import make_engine, make_sessionmaker
 from storage.errors import DatabaseUnavailable, is_schema_missing, is_unavailable
 
@@ -105,3 +107,12 @@ async def wechat_api(config: Config) -> AsyncIterator[WeChatAPI]:
             yield WeChatAPI(http, config.wechat, make_sessionmaker(engine), Clock().now)
     finally:
         await engine.dispose()
+
+
+def day_start(value: str, option: str) -> dt.datetime:
+    """The start of a day given as YYYY-MM-DD, Shanghai time; Fail names the option otherwise."""
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise Fail(f"{option} {value!r}: expected a date like 2026-11-01") from None
+    return dt.datetime.combine(day, dt.time(), LOCAL_TZ)

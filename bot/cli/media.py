@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import click
 from sqlalchemy import func, select
 
 from bot import media_keeper
-from bot.cli.common import Fail, get_config, run, session_scope
-from handlers.texts import LOCAL_TZ
+from bot.cli.common import day_start, get_config, run, session_scope
 from storage.db import make_engine, make_sessionmaker
 from storage.media_store import media_store
 from storage.models import MediaItem
@@ -41,17 +38,12 @@ async def list_() -> None:
 @run
 async def purge(before: str) -> None:
     """Remove every picture and voice message received before a date, from the store and the database."""
-    try:
-        day = dt.date.fromisoformat(before)
-    except ValueError:
-        raise Fail(f"--before {before!r}: expected a date like 2026-11-01") from None
+    cutoff = day_start(before, "--before")
     config = get_config()
     engine = make_engine(config.database.url)
     store = media_store(config.database.url, config.media.dir)
     try:
-        n = await media_keeper.purge(
-            make_sessionmaker(engine), store, dt.datetime.combine(day, dt.time(), LOCAL_TZ)
-        )
+        n = await media_keeper.purge(make_sessionmaker(engine), store, cutoff)
     finally:
         await engine.dispose()
-    click.echo(f"removed {n} picture(s) and voice message(s) received before {day}")
+    click.echo(f"removed {n} picture(s) and voice message(s) received before {cutoff.date()}")

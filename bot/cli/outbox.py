@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from bot.cli.common import Fail, get_config, run, session_scope
+from bot.cli.common import Fail, day_start, get_config, run, session_scope
 from handlers.texts import LOCAL_TZ
 from storage import repos
 from storage.repos.outbox import FAILED
@@ -56,11 +56,7 @@ async def retry(row_id: int) -> None:
 @run
 async def purge(before: str) -> None:
     """Delete messages sent before a date; unsent ones are never purged."""
-    try:
-        day = dt.date.fromisoformat(before)
-    except ValueError:
-        raise Fail(f"--sent-before {before!r}: expected a date like 2026-11-01") from None
-    cutoff = dt.datetime.combine(day, dt.time(), LOCAL_TZ)
+    cutoff = day_start(before, "--sent-before")
     async with session_scope(get_config()) as session:
         n = await repos.outbox.purge(session, cutoff)
-    click.echo(f"purged {n} sent message(s) from before {day}")
+    click.echo(f"purged {n} sent message(s) from before {cutoff.date()}")

@@ -6,7 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert, select
 
 from storage.bulk import insert_rows
 from storage.db import make_engine
@@ -51,8 +51,11 @@ async def test_bulk_rows_read_back_as_sqlalchemy_written_ones(engine):
 
 
 async def test_no_rows_is_no_statement(engine):
+    statements: list[str] = []
+    event.listen(engine.sync_engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     async with engine.begin() as conn:
         await conn.run_sync(lambda sync: insert_rows(sync, OutboxMessage.__table__, []))
+    assert not [s for s in statements if "INSERT" in s.upper()]
 
 
 async def test_a_multi_row_insert_returns_only_the_rows_it_stored(engine):

@@ -11,7 +11,7 @@ from multidict import MultiMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.admin import USER, render
-from bot.admin.scope import Scope, scope_of
+from bot.admin.scope import OutOfScope, Scope, issue_in_scope, scope_of
 from bot.keys import CLOCK, SCHEDULER, SESSIONMAKER
 from bot.rules import LiveRules
 from handlers import access, complaints, texts
@@ -122,13 +122,11 @@ def _guesses(engine: RulesEngine, text: str) -> tuple[Guess, ...]:
 async def _issue(request: web.Request, db: AsyncSession) -> tuple[Issue, Scope]:
     """The issue in the path, within the user's scope: the web says why one is out of it (403)."""
     try:
-        issue = await access.numbered(db, "", int(request.match_info["number"]))
+        return await issue_in_scope(db, request[USER], int(request.match_info["number"]))
     except access.NoSuchIssue:
         raise web.HTTPNotFound(text="没有这个编号的反映。") from None
-    scope = await scope_of(db, request[USER])
-    if not scope.allows(issue.building_id):
-        raise web.HTTPForbidden(text=f"#{issue.number} 不在您负责的楼宇范围内。")
-    return issue, scope
+    except OutOfScope as exc:
+        raise web.HTTPForbidden(text=f"#{exc.issue.number} 不在您负责的楼宇范围内。") from None
 
 
 async def issue_page(request: web.Request) -> web.Response:
