@@ -12,6 +12,7 @@ from bot.cli import (
     demo,
     doctor,
     issues,
+    learning,  # noqa: F401 - adds eval, suggest, examples and train to `rules`
     media,
     menu,
     outbox,

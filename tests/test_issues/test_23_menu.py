@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot import menu as menus
-from bot.simulator.fake_wechat import FakeWeChatAPI, menu_refusal
+from bot.simulator.fake_limits import menu_refusal
+from bot.simulator.fake_wechat import FakeWeChatAPI
 from handlers import menu as menu_keys
 from tests.admin.conftest import Browser
 from tests.cli.test_cli import louwu
