@@ -7,7 +7,7 @@ the handler as keyword arguments, so filters parse and handlers act.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -101,22 +101,32 @@ class Router:
             self._flat = flat
         return self._flat
 
-    async def dispatch(self, event: Event, ctx: HandlerContext) -> Reply | _Unhandled:
-        """Run the first handler whose filters all match; errors go to the error handlers."""
+    def matches(self, event: Event, ctx: HandlerContext) -> Iterator[tuple[Handler, dict[str, Any]]]:
+        """The handlers whose filters all match, in priority order, with what the filters parsed.
+        A role filter may refuse outright (a Refusal, raised from here)."""
         text = event.command_text if isinstance(event, TextMessage) else ""
         for entry in self._table().get(type(event), ()):
             if entry.words is not None and not text.startswith(entry.words):
                 continue  # a command, and this is not it: most texts are complaints
+            data = entry.check(event, ctx)
+            if data is not None:
+                yield entry.callback, data
+
+    async def dispatch(self, event: Event, ctx: HandlerContext) -> Reply | _Unhandled:
+        """Run the first handler whose filters all match (the next, if it skips); errors go to the
+        error handlers."""
+        found = self.matches(event, ctx)
+        while True:
             try:
-                data = entry.check(event, ctx)  # a role filter may refuse outright
-                if data is None:
-                    continue
-                return await entry.callback(event, ctx, **data)
+                match = next(found, None)
+                if match is None:
+                    return UNHANDLED
+                callback, data = match
+                return await callback(event, ctx, **data)
             except SkipHandler:
                 continue
             except Exception as exc:
                 return await self.handle_error(exc, event, ctx)
-        return UNHANDLED
 
     async def handle_error(self, exc: BaseException, event: Event, ctx: HandlerContext) -> Reply:
         for router in self._walk():
