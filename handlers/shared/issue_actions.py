@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers import complaints, reply_templates, texts, workdays
+from handlers import access, complaints, reply_templates, texts, workdays
 from handlers.filters import number_in
 from handlers.shared import lifecycle, merging, notify, responsibility
 from handlers.shared.lifecycle import Refused
@@ -204,7 +204,7 @@ async def perform(
     side): the caller has checked `issue` itself."""
     category = engine.pack.category_or_other(issue.category)
     if action in ("split", "merge"):
-        return await _regroup(db, issue, action, note, actor, now, engine, reaches)
+        return await _regroup(complaints.Filing(db, engine, actor, now), issue, action, note, reaches)
     if action == "transfer":
         return await transfer(db, issue, note, actor, now, category)
     if action == "escalate":
@@ -214,26 +214,17 @@ async def perform(
     return await transition(db, issue, action, actor, now, category, note)
 
 
-async def _regroup(
-    db: AsyncSession,
-    issue: Issue,
-    action: str,
-    note: str,
-    actor: str,
-    now: dt.datetime,
-    engine: RulesEngine,
-    reaches: Reach,
-) -> str:
+async def _regroup(f: complaints.Filing, issue: Issue, action: str, note: str, reaches: Reach) -> str:
     """split: the supporter (by id) out into an issue of their own; merge: issue #note into this one."""
     number = number_in(note)
     if number is None:
         raise Refused("拆分要选一条附议；合并要写并入的编号，例如 15。")
     if action == "split":
-        new = await merging.split(complaints.Filing(db, engine, actor, now), issue, number)
-        name = engine.pack.category_or_other(new.category).name
+        new = await merging.split(f, issue, number)
+        name = f.rules.pack.category_or_other(new.category).name
         return texts.SPLIT_DONE.format(number=issue.number, new=new.number, category=name)
-    other = await repos.issues.get(db, number)
-    if other is None or not reaches(other):  # out of reach reads as absent
-        raise Refused(texts.NOT_FOUND.format(number=number))
-    moved = await merging.merge(db, issue, other, actor, now)
+    other = await access.numbered(f.session, "合并", number)
+    if not reaches(other):  # out of reach reads as absent
+        raise access.NoSuchIssue(number)
+    moved = await merging.merge(f.session, issue, other, f.actor, f.now)
     return texts.MERGE_DONE.format(number=issue.number, other=other.number, moved=moved)
