@@ -48,7 +48,9 @@ async def test_the_issue_page_splits_a_supporter_and_merges_another_issue(
     browser: Browser, wx: WeChatSender
 ) -> None:
     await file_issue(wx, "o_alice", "kdk", "门口共享单车堆成山，进出都困难")
-    await file_issue(wx, "o_bob", "kdk", "大门口的共享单车堆成山了，进不去")
+    bob = wx.reporter("o_bob")
+    await bob.follows("kdk")
+    assert "已有人提出：#1" in await bob.says("大门口的共享单车堆成山了，进不去")  # joins #1
     await file_issue(wx, "o_carol", "kdk", "电梯又坏了")
     await browser.login("admin")
     page = await browser.get("/admin/issues/1")
