@@ -71,8 +71,7 @@ class Menu:
 
     def keys(self) -> list[str]:
         """Every click key, in order: what the conversation must answer."""
-        every = [s for b in self.buttons for s in (b.subs or (b,))]
-        return [k for b in every if (k := b.value("key"))]
+        return list(self.labels())
 
 
 def default_path() -> Path:
