@@ -99,9 +99,10 @@ class Handling:
         members = await repos.org.members_by_openid(session, list(seen))
         replies: dict[int, Reply] = {}
         finished: list[tuple[int, str | None, str | None]] = []
-        for d in todo:
+        for i, d in enumerate(todo):
             e = d.event
             assert d.inbound_id is not None
+            repos.numbers.may_file(session, len(todo) - i)  # PostgreSQL's numbers, a block a batch
             ctx = HandlerContext(
                 session=session,
                 rules=engine,

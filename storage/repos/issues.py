@@ -4,17 +4,16 @@ side have modules of their own."""
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import pending
 from storage.models import OPEN_STATUSES, Issue, Supporter
-from storage.repos import timeline
+from storage.repos import numbers, timeline
 
 
 @dataclass(frozen=True)
@@ -100,29 +99,6 @@ class IssueRow:
         )
 
 
-_LARGEST = select(func.coalesce(func.max(Issue.id), 0))
-_NEXTVAL = select(func.nextval(func.pg_get_serial_sequence("issues", "id")))
-
-
-async def next_number(session: AsyncSession) -> int:
-    """Allocate the next issue number without an INSERT, so a batch's issues are written together.
-
-    PostgreSQL takes it from the column's sequence. SQLite continues from the largest number, which is
-    safe because louwu's SQLite transactions begin IMMEDIATE: no other writer can be in between.
-    """
-    if session.bind.dialect.name == "postgresql":
-        return (await session.execute(_NEXTVAL)).scalar_one()
-    tx = session.sync_session.get_transaction()
-    owner, number = session.info.get("next_issue_number", (None, 0))
-    # A new transaction: another writer may have filed issues meanwhile.
-    if owner is None or owner() is not tx:
-        number = (await session.execute(_LARGEST)).scalar_one() + 1
-    # A weak reference: a strong one would tie the session and its transaction in a cycle, left for
-    # the garbage collector to find at every batch.
-    session.info["next_issue_number"] = (weakref.ref(tx), number + 1)
-    return number
-
-
 async def create(
     session: AsyncSession,
     new: NewIssue,
@@ -133,7 +109,7 @@ async def create(
 ) -> Filed:
     """File a new issue and its `created` event; both are written with the rest of the batch."""
     issue = Filed(
-        id=await next_number(session),
+        id=await numbers.next_number(session),
         text=new.text,
         category=new.category,
         tags=list(new.tags),
