@@ -59,9 +59,14 @@ class Louwu:
 
 def run_louwu(config: Path, *args: str) -> str:
     """Run a louwu command to its end; its output."""
-    done = subprocess.run(_cmd(config, args), env=_env(), capture_output=True, text=True, check=False)  # noqa: S603
+    done = attempt_louwu(config, *args)
     assert done.returncode == 0, done.stderr
     return done.stdout
+
+
+def attempt_louwu(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run a louwu command to its end, whatever its exit status."""
+    return subprocess.run(_cmd(config, args), env=_env(), capture_output=True, text=True, check=False)  # noqa: S603
 
 
 def _cmd(config: Path, args: tuple[str, ...]) -> list[str]:

@@ -16,15 +16,21 @@ from bot.app import create_app, freeze_startup_objects
 from bot.cli.common import Fail, database_errors, get_config, new_event_loop
 from bot.config import Config
 from bot.logs import setup_logging
+from bot.workers import Workers, preload
 from handlers import workdays
 from handlers.texts import LOCAL_TZ
 from storage import schema
-from storage.db import make_engine, make_sessionmaker
+from storage.db import is_sqlite, make_engine, make_sessionmaker
 
 logger = logging.getLogger("louwu.serve")
 # On SIGTERM or Ctrl-C, how long requests in flight have to be answered before their connections close;
 # then the intake commits its batch and the scheduler's jobs finish: all of it within 5 s.
 SHUTDOWN_GRACE = 2.5
+SQLITE_WORKERS = (
+    "--workers needs PostgreSQL: SQLite lets one process write at a time, so the workers would wait on "
+    "each other's lock instead of answering; run one `louwu serve` on SQLite, or set [database] url to a "
+    "PostgreSQL server"
+)
 
 
 @click.command()
@@ -34,18 +40,51 @@ SHUTDOWN_GRACE = 2.5
     is_flag=True,
     help="Share the port with other `louwu serve` processes (SO_REUSEPORT): the kernel spreads connections.",
 )
-def serve(port: int | None, reuse_port: bool) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Serving processes forked after start-up, sharing its memory (PostgreSQL only).",
+)
+def serve(port: int | None, reuse_port: bool, workers: int) -> None:
     """Serve /wechat and /healthz."""
-    run_server(get_config(), port, reuse_port)
+    run_server(get_config(), port, reuse_port, workers)
 
 
-def run_server(config: Config, port: int | None = None, reuse_port: bool = False) -> None:
+def run_server(config: Config, port: int | None = None, reuse_port: bool = False, workers: int = 1) -> None:
     if port:
         config = dataclasses.replace(config, server=dataclasses.replace(config.server, port=port))
     setup_logging(config)
     check_schema(config)
+    if workers == 1:
+        serve_one(config, reuse_port)
+        return
+    if is_sqlite(config.database.url):
+        raise Fail(SQLITE_WORKERS)
     loop = new_event_loop(config)
     describe_mode(config, loop)
+    loop.close()
+    logger.info("%d workers share the port", workers)
+    preload()
+    if Workers(lambda slot: _worker(config, slot)).run(workers):
+        raise Fail("a worker could not start: its error is above")
+    logger.info("stopped: every worker has stopped")
+
+
+def _worker(config: Config, slot: int) -> None:
+    try:
+        serve_one(config, reuse_port=True, describe=False)
+    except Fail as exc:
+        logger.error("worker %d: %s", slot, exc.format_message())
+        raise SystemExit(1) from None
+
+
+def serve_one(config: Config, reuse_port: bool, describe: bool = True) -> None:
+    """One serving process, until SIGTERM or Ctrl-C."""
+    loop = new_event_loop(config)
+    if describe:
+        describe_mode(config, loop)
     host, port = config.server.host, config.server.port
     app = create_app(config)
     app.on_startup.append(freeze_startup_objects)  # after every cleanup context has started
