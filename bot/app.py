@@ -86,7 +86,7 @@ def create_app(config: Config, clock: Clock | None = None, router: Router | None
 
 
 async def freeze_startup_objects(app: web.Application) -> None:
-    """Keep what start-up built (jieba's dictionary, the rules, SQLAlchemy's caches) out of the
+    """Keep what start-up built (the model, the rules, SQLAlchemy's caches) out of the
     garbage collector's full passes, which otherwise walk all of it and stall every answer meanwhile,
     and collect the youngest objects less often: a batch of messages keeps thousands of them alive
     until it ends, and Python's default (every 700 allocations) walked them again and again, about
@@ -140,7 +140,7 @@ async def _outbound(app: web.Application) -> AsyncIterator[None]:
 async def _intake(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
     scheduler = app.get(SCHEDULER)
-    # Building jieba's dictionary takes most of a second: off the event loop.
+    # The first start on a machine builds the dictionary's mapped files (two seconds): off the loop.
     similarity = await asyncio.to_thread(shared_similarity)
     intake = Intake(
         app[INTAKE_ENGINE],

@@ -1,5 +1,5 @@
 """`louwu serve --workers N`: start-up done once, then N serving processes forked from it, which share
-its pages (jieba's dictionary, the shipped model, every imported module) instead of each building its own.
+its pages (the shipped model, the rules, every imported module) instead of each building its own.
 
 The parent only watches: it forwards SIGTERM and Ctrl-C to the workers, starts a worker again if one
 dies, and gives up if a worker cannot even start.

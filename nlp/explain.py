@@ -38,7 +38,7 @@ class Explanation:
 
 @lru_cache(maxsize=4)
 def _segmenter(words: frozenset[str]) -> Segmenter:
-    """Building jieba's dictionary with the pack's words takes most of a second: once per pack."""
+    """Adding the pack's words to the dictionary takes a moment: once per pack."""
     return Segmenter(words)
 
 

@@ -82,5 +82,5 @@ class Similarity:
 
 @cache
 def shared_similarity() -> Similarity:
-    """One per process: building jieba's dictionary takes most of a second, and it never changes."""
+    """One per process, shared by the workers forked from it (bot/workers.py): it never changes."""
     return Similarity(Segmenter())

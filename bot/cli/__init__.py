@@ -1,4 +1,4 @@
-"""The `louwu` command: one click group, one module per noun."""
+"""The `louwu` command: one click group, one module per noun, each imported when its command runs."""
 
 from __future__ import annotations
 
@@ -6,40 +6,28 @@ import sys
 
 import click
 
-from bot.cli import (
-    buildings,
-    db,
-    demo,
-    doctor,
-    issues,
-    learning,  # noqa: F401 - adds eval, suggest, examples and train to `rules`
-    media,
-    menu,
-    outbox,
-    replies,
-    rules,
-    seed,
-    serve,
-    users,
-    worker,
-)
 from bot.cli.common import main_group
 
-main_group.add_command(db.db)
-main_group.add_command(serve.serve)
-main_group.add_command(seed.seed)
-main_group.add_command(issues.issues)
-main_group.add_command(rules.rules)
-main_group.add_command(demo.demo)
-main_group.add_command(worker.worker)
-main_group.add_command(outbox.outbox)
-main_group.add_command(buildings.buildings)
-main_group.add_command(menu.menu)
-main_group.add_command(doctor.doctor)
-main_group.add_command(media.media)
-main_group.add_command(users.users)
-main_group.add_command(replies.templates)
-main_group.add_command(replies.holidays)
+main_group.lazy.update(
+    {
+        "db": "bot.cli.db:db",
+        "serve": "bot.cli.serve:serve",
+        "seed": "bot.cli.seed:seed",
+        "issues": "bot.cli.issues:issues",
+        # bot.cli.learning adds eval, suggest, examples and train to the group of bot.cli.rules.
+        "rules": "bot.cli.learning:rules",
+        "demo": "bot.cli.demo:demo",
+        "worker": "bot.cli.worker:worker",
+        "outbox": "bot.cli.outbox:outbox",
+        "buildings": "bot.cli.buildings:buildings",
+        "menu": "bot.cli.menu:menu",
+        "doctor": "bot.cli.doctor:doctor",
+        "media": "bot.cli.media:media",
+        "users": "bot.cli.users:users",
+        "templates": "bot.cli.replies:templates",
+        "holidays": "bot.cli.replies:holidays",
+    }
+)
 
 
 def main() -> None:
