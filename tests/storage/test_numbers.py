@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from sqlalchemy import event
 
 from storage import repos
@@ -13,13 +12,6 @@ from storage.db import make_engine, make_sessionmaker
 from storage.repos.issues import NewIssue
 
 NOW = dt.datetime(2026, 12, 5, 8, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-async def sessionmaker(db_url):
-    engine = make_engine(db_url)
-    yield make_sessionmaker(engine)
-    await engine.dispose()
 
 
 def _new() -> NewIssue:

@@ -9,18 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from storage import pending, repos
-from storage.db import make_engine, make_sessionmaker
 from storage.models import Issue, IssueEvent, OutboxMessage
 from storage.repos.issues import NewIssue
 
 NOW = dt.datetime(2026, 12, 2, 8, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-async def sessionmaker(db_url):
-    engine = make_engine(db_url)
-    yield make_sessionmaker(engine)
-    await engine.dispose()
 
 
 def _new(text: str = "电梯坏了") -> NewIssue:
