@@ -17,7 +17,7 @@ import math
 import sys
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter, mul
 from typing import NamedTuple
@@ -46,21 +46,36 @@ def features(text: str) -> list[str]:
     return [*chars, *map("".join, pairs), *map("".join, triples)]
 
 
-def word_matcher(words: Iterable[str]) -> ahocorasick.Automaton:
-    """Leftmost-longest matching of `words`: a segmentation by a fixed word list, done in C."""
-    automaton = ahocorasick.Automaton()
+def word_matcher(words: Iterable[str], ids: Callable[[str], int] = lambda _: -1) -> ahocorasick.Automaton:
+    """Leftmost-longest matching of `words`: a segmentation by a fixed word list, done in C. Each word
+    holds a C integer, not a Python object: its feature id (`ids`, -1 for none) and its length, so a
+    look-up touches no object a forked worker shares with its parent."""
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
     for word in words:
-        automaton.add_word(word, word)
+        if not 0 < len(word) <= _LENGTH:
+            raise ValueError(f"a word of {len(word)} characters: 1 to {_LENGTH} expected")
+        automaton.add_word(word, (ids(word) + 1) << _LENGTH_BITS | len(word))
     if len(automaton):
         automaton.make_automaton()
     return automaton
 
 
+_LENGTH_BITS = 8
+_LENGTH = (1 << _LENGTH_BITS) - 1
+
+
+def matched_words(chars: str, matcher: ahocorasick.Automaton) -> Iterator[tuple[str, int]]:
+    """Each longest match in `chars` (squeezed) with its feature id (-1 for none)."""
+    if not len(matcher):
+        return
+    for end, packed in matcher.iter_long(chars):
+        length = packed & _LENGTH
+        yield chars[end - length + 1 : end + 1], (packed >> _LENGTH_BITS) - 1
+
+
 def words_in(text: str, matcher: ahocorasick.Automaton) -> list[str]:
     """The word features of `text`: each longest match of the matcher's words."""
-    if not len(matcher):
-        return []
-    return [WORD + w for _, w in matcher.iter_long(squeezed(text))]
+    return [WORD + w for w, _ in matched_words(squeezed(text), matcher)]
 
 
 class Guess(NamedTuple):
@@ -88,12 +103,13 @@ class ModelInfo:
 
 
 class TextModel:
-    """Immutable; `read(text)` is pure."""
+    """Immutable; `read(text)` is pure. Feature names live only in two automatons (C memory, no Python
+    object a feature): a serving process keeps no dictionary of them."""
 
     def __init__(
         self,
         classes: list[str],
-        vocabulary: dict[str, int],
+        names: Sequence[str],
         idf: array,
         by_class: list[array],
         intercepts: list[float],
@@ -102,7 +118,6 @@ class TextModel:
         words: tuple[str, ...] = (),
     ) -> None:
         self.classes = classes
-        self.vocabulary = vocabulary
         self.idf = idf
         self.by_class = by_class  # one weight a feature, per class
         self.intercepts = intercepts
@@ -110,23 +125,47 @@ class TextModel:
         # A second head over the same features: present danger or not (weights, bias).
         self.danger = danger
         self.words = words  # the segmentation's word list: more than the vocabulary's word features
-        self._matcher = word_matcher(words)
+        word_ids = {name.removeprefix(WORD): i for i, name in enumerate(names) if name.startswith(WORD)}
+        if missing := word_ids.keys() - set(words):
+            raise ValueError(f"word features missing from the word list: {sorted(missing)[:5]}")
+        self._matcher = word_matcher(words, lambda w: word_ids.get(w, -1))
         # Every known n-gram in one automaton: a pass over the text counts them all in C, with no
         # string made for each of the ~500 n-grams of a long message.
-        self._grams = ahocorasick.Automaton()
-        for gram, i in vocabulary.items():
+        self._grams = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for i, gram in enumerate(names):
             if not gram.startswith(WORD):
                 self._grams.add_word(gram, i)
         if len(self._grams):
             self._grams.make_automaton()
 
+    @property
+    def feature_count(self) -> int:
+        return len(self.idf)
+
+    def feature_id(self, name: str) -> int | None:
+        """The id of a feature by name (an n-gram, or WORD + a word), or None."""
+        if name.startswith(WORD):
+            packed = self._matcher.get(name.removeprefix(WORD), 0) if len(self._matcher) else 0
+            i = (packed >> _LENGTH_BITS) - 1
+        else:
+            i = self._grams.get(name, -1) if len(self._grams) else -1
+        return i if i >= 0 else None
+
+    def feature_names(self) -> list[str]:
+        """Every feature's name in id order, read back from the automatons (for admins and dumps)."""
+        names = [""] * self.feature_count
+        for gram, i in self._grams.items() if len(self._grams) else ():
+            names[i] = gram
+        for word, packed in self._matcher.items() if len(self._matcher) else ():
+            if (i := (packed >> _LENGTH_BITS) - 1) >= 0:
+                names[i] = WORD + word
+        return names
+
     def _vector(self, text: str) -> tuple[list[int], list[float]]:
         """The known features' ids and their TF-IDF values (sublinear tf, l2-normalised)."""
         chars = squeezed(text)
         counts = Counter(map(_ID, self._grams.iter(chars))) if len(self._grams) else Counter[int]()
-        if self.words:
-            known = self.vocabulary.get
-            counts.update(i for _, w in self._matcher.iter_long(chars) if (i := known(WORD + w)) is not None)
+        counts.update(i for _, i in matched_words(chars, self._matcher) if i >= 0)
         ids = list(counts)
         idf = self.idf
         values = [idf[i] if n == 1 else (1.0 + math.log(n)) * idf[i] for i, n in counts.items()]
@@ -158,8 +197,9 @@ class TextModel:
 
     def _pushed(self, text: str, c: int, limit: int = 8) -> tuple[tuple[str, float], ...]:
         """The features that pushed class `c` hardest; a word and the n-gram of its characters as one."""
-        seen = features(text) + words_in(text, self._matcher)
-        names = {i: f.removeprefix(WORD) for f in set(seen) if (i := self.vocabulary.get(f)) is not None}
+        chars = squeezed(text)
+        names = {i: f for f in set(features(text)) if (i := self.feature_id(f)) is not None}
+        names.update((i, w) for w, i in matched_words(chars, self._matcher) if i >= 0)
         ids, values = self._vector(text)
         w = self.by_class[c]
         pushes: Counter[str] = Counter()
@@ -171,7 +211,7 @@ class TextModel:
         body = {
             "format": FORMAT,
             "classes": self.classes,
-            "features": "\n".join(sorted(self.vocabulary, key=self.vocabulary.__getitem__)),
+            "features": "\n".join(self.feature_names()),
             "idf": _b64(self.idf),
             "weights": _b64(array("f", b"".join(_le(w) for w in self.by_class))),
             "intercepts": self.intercepts,
@@ -230,5 +270,7 @@ def loads(blob: bytes) -> TextModel:
     if danger is not None and len(danger[0]) != n:
         raise ModelError("a model whose weights do not match its features")
     by_class = [weights[c * n : (c + 1) * n] for c in range(len(classes))]
-    vocabulary = {f: i for i, f in enumerate(names)}
-    return TextModel(classes, vocabulary, idf, by_class, intercepts, info, danger, words)
+    try:
+        return TextModel(classes, names, idf, by_class, intercepts, info, danger, words)
+    except ValueError as exc:
+        raise ModelError(f"a louwu model with a broken word list: {exc}") from None

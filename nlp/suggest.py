@@ -39,7 +39,7 @@ def from_model(
     """Per category, the n-grams that push the model hardest towards it, that are words (`is_word`:
     jieba's dictionary) and that no rule holds yet: what an admin may adopt (louwu rules add …)."""
     known = pack.words()
-    names = sorted(model.vocabulary, key=model.vocabulary.__getitem__)
+    names = model.feature_names()
     out: dict[str, list[Suggestion]] = {}
     for c, label in enumerate(model.classes):
         if label == OTHER or label not in pack.category_ids:

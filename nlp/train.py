@@ -71,7 +71,7 @@ def train(
     names = vectorizer.get_feature_names_out()
     return TextModel(
         [str(c) for c in svm.classes_],
-        {str(f): i for i, f in enumerate(names)},
+        [str(f) for f in names],
         _floats(vectorizer.idf_),
         [_floats(row) for row in coef],
         [float(b) for b in intercepts],
@@ -111,7 +111,7 @@ def main() -> None:
     model = train(rows, f"{len(rows)} shipped examples, {len(dangers)} marked for danger", dangers)
     with open(out, "wb") as f:
         f.write(model.dumps())
-    print(f"{out}: {len(model.vocabulary)} features, {len(model.classes)} categories")  # noqa: T201
+    print(f"{out}: {model.feature_count} features, {len(model.classes)} categories")  # noqa: T201
 
 
 if __name__ == "__main__":

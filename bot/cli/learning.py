@@ -162,7 +162,7 @@ def train(extra: Path | None, only: bool, out: Path | None, actor: str) -> None:
             store_model(config, body, len(examples), len(corrections), where, actor)
         bar.update(task, advance=1)
     told = f"written to {out}" if out else "active; running processes pick it up on their next message"
-    click.echo(f"model of {len(examples)} examples ({where}), {len(model.vocabulary)} features: {told}")
+    click.echo(f"model of {len(examples)} examples ({where}), {model.feature_count} features: {told}")
 
 
 def _trained_on(shipped: int, corrections: int, extra: Path | None, given: int) -> str:

@@ -163,7 +163,7 @@ def test_the_danger_head_makes_urgent_only_where_no_danger_word_was_read_as_calm
 def test_the_automatons_count_the_same_ngrams_and_words_as_the_trainer_saw(text: str) -> None:
     model = default_model()
     seen = features(text) + words_in(text, word_matcher(model.words))
-    expected = Counter(i for f in seen if (i := model.vocabulary.get(f)) is not None)
+    expected = Counter(i for f in seen if (i := model.feature_id(f)) is not None)
     ids, values = model._vector(text)
     assert set(ids) == set(expected) and len(values) == len(ids)
 
