@@ -4,8 +4,9 @@ no control characters, so that one rule word matches every way of writing it."""
 from __future__ import annotations
 
 import functools
+import json
 import unicodedata
-import warnings
+from importlib import resources
 
 # Zero-width and direction marks people paste from other apps; they would split rule words.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f"), None)
@@ -13,13 +14,10 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f"
 
 @functools.cache
 def _traditional_to_simplified() -> dict[int, str]:
-    from zhconv import zhconv
-
-    with warnings.catch_warnings():
-        # zhconv opens its dictionary without closing it.
-        warnings.simplefilter("ignore", ResourceWarning)
-        table = zhconv.getdict("zh-hans")
-    return {ord(k): v for k, v in table.items() if len(k) == 1 and len(v) == 1}
+    # zhconv's table read straight from its data file: its own loader keeps every locale's tables
+    # (about 6 MiB) for the life of the process, of which louwu needs the single characters only.
+    data = json.loads(resources.files("zhconv").joinpath("zhcdict.json").read_bytes())
+    return {ord(k): v for k, v in data["zh2Hans"].items() if len(k) == 1 and len(v) == 1}
 
 
 @functools.cache
