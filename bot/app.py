@@ -40,7 +40,6 @@ from bot.media_keeper import MediaKeeper
 from bot.outbox import Dispatcher
 from bot.rules import LiveRules
 from bot.scheduler import Scheduler
-from bot.simulator import routes as simulator
 from bot.wechat import callback
 from bot.wechat.api import WeChatAPI
 from bot.wechat.replay import ReplayGuard
@@ -77,6 +76,8 @@ def create_app(config: Config, clock: Clock | None = None, router: Router | None
     if config.open311.enabled:
         open311.setup(app)
     if config.simulator.enabled:
+        from bot.simulator import routes as simulator  # its fake phone brings wechatpy's crypto along
+
         simulator.setup(app)  # before the outbound client, which it points at its fake of WeChat's API
     app.cleanup_ctx.append(_outbound)
     app.cleanup_ctx.append(_intake)

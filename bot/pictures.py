@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import io
 import warnings
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+if TYPE_CHECKING:
+    from PIL import Image
 
 LARGEST_SIDE = 2048  # enough to read a meter or a sign; more is only bytes
 THUMB_SIDE = 240
@@ -20,6 +22,9 @@ class NotAPicture(ValueError):
 
 def cleaned(data: bytes, max_pixels: int) -> tuple[bytes, bytes]:
     """The picture as a metadata-free JPEG, and its thumbnail."""
+    # Pillow only once a picture comes: a serving process that never sees one need not hold it.
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-import segno
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.wechat.api import WeChatAPI
@@ -35,6 +34,8 @@ async def building_qr_url(sm: async_sessionmaker[AsyncSession], api: WeChatAPI, 
 
 def png(url: str, scale: int = 8) -> bytes:
     """Drawn here from the code's url: WeChat's showqrcode host is not the API host."""
+    import segno  # for the admin's and the CLI's codes, not for every serving process
+
     out = io.BytesIO()
     segno.make(url, error="m").save(out, kind="png", scale=scale, border=2)
     return out.getvalue()

@@ -3,8 +3,6 @@ safe mode."""
 
 from __future__ import annotations
 
-from wechatpy.crypto import WeChatCrypto
-
 SUCCESS = "success"
 
 # wechatpy's TextReply.render() lays a reply out exactly so (tests/test_reply.py holds them equal);
@@ -29,6 +27,8 @@ def _cdata(value: str) -> str:
 
 class ReplyEncrypter:
     def __init__(self, token: str, encoding_aes_key: str, app_id: str) -> None:
+        from wechatpy.crypto import WeChatCrypto  # safe mode only, as in bot/wechat/verify.py
+
         self._crypto = WeChatCrypto(token, encoding_aes_key, app_id)
 
     def encrypt(self, xml: str, nonce: str, timestamp: int) -> str:

@@ -9,8 +9,6 @@ import hmac
 import socket
 import struct
 
-from wechatpy.crypto.base import WeChatCipher
-
 
 class Rejected(Exception):
     """A request WeChat did not send (or sent too long ago); answered 403."""
@@ -47,6 +45,10 @@ class SafeMode:
             key = b""
         if len(key) != 32:
             raise ValueError("encoding_aes_key must be WeChat's 43-character key")
+        # Here, not at the top: importing wechatpy brings requests and cryptography (~15 MiB a
+        # process), which a server in plaintext mode never uses.
+        from wechatpy.crypto.base import WeChatCipher
+
         self._cipher = WeChatCipher(key)
         self.app_id = app_id
 
