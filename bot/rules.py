@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,8 +13,14 @@ from nlp.engine import DEFAULT_SETTINGS, ModelSettings, RulesEngine
 from nlp.model import ModelError, TextModel, loads
 from nlp.pack import PackError, RulePack, parse_pack
 from storage import repos
+from storage.db import make_engine, make_sessionmaker
 
 logger = logging.getLogger("louwu.rules")
+
+# The model a process read last, by a digest of its body (not its row id, which another database
+# may give another model): the intake's, the jobs' and the admin's LiveRules share one copy, and
+# workers forked after start-up share their parent's (bot/workers.py).
+_read: dict[bytes, TextModel] = {}
 
 
 class LiveRules:
@@ -24,7 +31,6 @@ class LiveRules:
         self._settings = settings
         self._version = -1
         self._engine: RulesEngine | None = None
-        self._model_id = -1
 
     async def engine(self, session: AsyncSession) -> RulesEngine:
         version = await repos.rules.version(await session.connection())
@@ -57,14 +63,27 @@ class LiveRules:
         row = await repos.rules.active_model(session)
         if row is None:
             return default_model()
-        if self._engine is not None and self._engine.model is not None and self._model_id == row.id:
-            return self._engine.model  # a pack edit: the model is the same
+        digest = hashlib.blake2b(row.body, digest_size=16).digest()
+        if (model := _read.get(digest)) is not None:
+            return model  # a pack edit, or another LiveRules of this process read it first
         try:
             # Tens of milliseconds (gunzip, JSON, the n-gram automaton): not on the loop that answers WeChat.
             model = await asyncio.to_thread(loads, row.body)
         except ModelError as exc:
             logger.error("active model #%s is unreadable, using the shipped one: %s", row.id, exc)
             return default_model()
-        self._model_id = row.id
+        _read.clear()
+        _read[digest] = model
         logger.info("model loaded: #%s, %s examples (%s)", row.id, row.examples, row.trained_on)
         return model
+
+
+async def read_ahead(url: str, settings: ModelSettings | None) -> None:
+    """Read the active rules and model before serving, over a connection closed again: the first
+    message does not wait for them, and workers forked afterwards share the model's pages."""
+    engine = make_engine(url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            await LiveRules(settings).engine(session)
+    finally:
+        await engine.dispose()
