@@ -14,9 +14,10 @@ from aiohttp import web
 
 from bot.app import create_app, freeze_startup_objects
 from bot.cli.common import Fail, database_errors, get_config, new_event_loop
-from bot.config import Config
+from bot.config import Config, model_settings
 from bot.logs import setup_logging
-from bot.workers import Workers, preload
+from bot.rules import read_ahead
+from bot.workers import Workers, give_back_freed_memory, preload
 from handlers import workdays
 from handlers.texts import LOCAL_TZ
 from storage import schema
@@ -58,6 +59,8 @@ def run_server(config: Config, port: int | None = None, reuse_port: bool = False
     setup_logging(config)
     check_schema(config)
     if workers == 1:
+        asyncio.run(read_ahead(config.database.url, model_settings(config)))
+        give_back_freed_memory()
         serve_one(config, reuse_port)
         return
     if is_sqlite(config.database.url):
@@ -66,7 +69,7 @@ def run_server(config: Config, port: int | None = None, reuse_port: bool = False
     describe_mode(config, loop)
     loop.close()
     logger.info("%d workers share the port", workers)
-    preload()
+    preload(config)
     if Workers(lambda slot: _worker(config, slot)).run(workers):
         raise Fail("a worker could not start: its error is above")
     logger.info("stopped: every worker has stopped")
