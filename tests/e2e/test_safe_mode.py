@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.app import create_app
+from bot.keys import REPLAYS
 from bot.wechat.verify import signature
 from tests.conftest import AES_KEY, APP_ID, TOKEN, make_config
 from tests.wx import WeChatSender
@@ -48,6 +49,13 @@ async def test_corrupt_ciphertext_is_refused(safe_wx):
     }
     resp = await safe_wx.client.post("/wechat", params=params, data=body)
     assert resp.status in (400, 403)
+
+
+async def test_an_encrypted_message_needs_no_memory_of_its_signature(safe_wx):
+    # Its msg_signature covers the body: another body under the same signature is refused without it.
+    answer = await safe_wx.text("o_safe", "食堂饭菜太贵了", timestamp=safe_wx.now(), nonce="once")
+    assert answer.status == 200
+    assert len(safe_wx.client.app[REPLAYS]) == 0
 
 
 async def test_plaintext_message_still_accepted_in_safe_mode(safe_wx):
