@@ -14,6 +14,7 @@ PostgreSQL is a scratch database made on the server and dropped.
 from __future__ import annotations
 
 import argparse
+import math
 import subprocess
 import sys
 import tempfile
@@ -73,9 +74,13 @@ def long_load(name: str, cfg: Path, messages: int, chunk: int, run_base: int) ->
         time.sleep(1.0)
         started = memory(proc.pid)
         runs: list[Run] = []
-        while sum(r.requests - r.errors for r in runs) < messages:
+        while (done := sum(r.requests - r.errors for r in runs)) < messages:
+            # The last chunk only as long as the rest needs at the rate so far, so the reading comes
+            # near `messages`, not a whole chunk past it.
+            rate = sum(r.rps for r in runs) / len(runs) if runs else 0
+            seconds = min(chunk, math.ceil((messages - done) / rate) + 1) if rate else chunk
             # Each chunk its own run number: its MsgIds and signatures never repeat an earlier one's.
-            runs.append(wrk(port, chunk, 64, run_base + len(runs)))
+            runs.append(wrk(port, seconds, 64, run_base + len(runs)))
             time.sleep(1.0)  # a new timestamp for the next chunk's signatures
             done = sum(r.requests - r.errors for r in runs)
             print(f"  {name}: {done:,} answered, RSS {memory(proc.pid).rss:.0f} MiB", flush=True)
