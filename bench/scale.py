@@ -4,10 +4,11 @@
                                     [--seconds 8] [--messages 5000]
 
 Intake: the serve processes share one port (`--reuse-port`), wrk (pinned to CPU 0, 64 connections)
-posts unique signed complaints; on PostgreSQL (a scratch database made on the server and dropped)
-and, for reference, on SQLite with one process. Dispatch: N customer-service messages queued at once
-while the workers run, timed until every row is sent to the local fake of WeChat's API (a subprocess);
-then checks that each was delivered exactly once. Baseline for each: one process, same run.
+posts unique signed complaints (a single serve process pinned to CPU 1); on PostgreSQL (a scratch
+database made on the server and dropped) and, for reference, on SQLite with one process.
+Dispatch: N customer-service messages queued at once while the workers run, timed until every row is
+sent to the local fake of WeChat's API (a subprocess); then checks that each was delivered exactly
+once. Baseline for each: one process, same run.
 Everything shares the machine's cores with PostgreSQL and the load generator.
 """
 
@@ -30,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.dispatch import FAKE, queue, scratch_database  # noqa: E402
-from bench.intake import TOKEN, Run, free_port, stop, wait_up, wrk  # noqa: E402
+from bench.intake import TOKEN, Run, free_port, pinned, stop, wait_up, wrk  # noqa: E402
 from storage import repos  # noqa: E402
 from storage.db import make_engine, make_sessionmaker  # noqa: E402
 
@@ -53,8 +54,11 @@ def configure(tmp: Path, url: str, api: str) -> Path:
 
 
 @contextmanager
-def processes(cfg: Path, n: int, *args: str) -> Iterator[list[subprocess.Popen[bytes]]]:
+def processes(
+    cfg: Path, n: int, *args: str, cpu: str | None = None
+) -> Iterator[list[subprocess.Popen[bytes]]]:
     cmd = [str(BIN / "louwu"), "--config", str(cfg), *args]
+    cmd = pinned(cmd, cpu) if cpu else cmd
     procs = [
         subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
         for _ in range(n)
@@ -69,7 +73,11 @@ def processes(cfg: Path, n: int, *args: str) -> Iterator[list[subprocess.Popen[b
 def intake(cfg: Path, servers: int, seconds: int, run_id: int) -> tuple[Run, float]:
     """The wrk run, and how busy the machine's cores were meanwhile (0–1)."""
     port = free_port()
-    with processes(cfg, servers, "serve", "--port", str(port), "--reuse-port") as procs:
+    # One process on the core wrk leaves free, as in bench/intake.py. Unpinned, the kernel moves it
+    # to the core of the PostgreSQL backend it wakes, and the two share one core while the other
+    # idles (the machine 50% busy): a measure of the scheduler, not of louwu.
+    cpu = "1" if servers == 1 else None
+    with processes(cfg, servers, "serve", "--port", str(port), "--reuse-port", cpu=cpu) as procs:
         for p in procs:
             wait_up(port, p)
         time.sleep(2.0)  # every process has bound the port and loaded its rules
