@@ -172,20 +172,17 @@ class TextModel:
         norm = math.hypot(*values) or 1.0
         return ids, [v / norm for v in values]
 
-    def _scores(self, ids: list[int], values: list[float]) -> list[float]:
-        # map() keeps the per-feature loop in C: a few hundred look-ups per class.
-        return [
-            b + sum(map(mul, map(w.__getitem__, ids), values))
-            for w, b in zip(self.by_class, self.intercepts, strict=True)
-        ]
-
     def read(self, text: str, explain: bool = False) -> Reading:
         ids, values = self._vector(text)
-        scores = self._scores(ids, values)
+        weights = _gather(ids)
+        # One gather and one sum of products per class, both in C: a few hundred features each.
+        scores = [
+            b + sum(map(mul, weights(w), values)) for w, b in zip(self.by_class, self.intercepts, strict=True)
+        ]
         danger = None
         if self.danger is not None:
             w, bias = self.danger
-            danger = bias + sum(map(mul, map(w.__getitem__, ids), values))
+            danger = bias + sum(map(mul, weights(w), values))
         # A softmax of the margins, so people see shares that add up to 1 (not calibrated odds).
         top = max(scores)
         exps = [math.exp(3.0 * (s - top)) for s in scores]
@@ -222,6 +219,14 @@ class TextModel:
             "trained_on": self.info.trained_on,
         }
         return gzip.compress(json.dumps(body, ensure_ascii=False).encode(), 6)
+
+
+def _gather(ids: list[int]) -> Callable[[array], Sequence[float]]:
+    """The weights of `ids` from a class's array, as one C call (itemgetter), a third faster than a
+    look-up per id; itemgetter of one id gives a number, of none fails, so those two are spelled out."""
+    if len(ids) > 1:
+        return itemgetter(*ids)
+    return lambda w: [w[i] for i in ids]
 
 
 def _le(values: array) -> bytes:
