@@ -1,9 +1,9 @@
 """The learned layer: a linear model over TF-IDF character 1–3-grams and words, read from plain numbers.
 
 Training (nlp/train.py) uses scikit-learn and NumPy; using the model needs neither: a serving
-process keeps a vocabulary, one IDF weight a feature and one weight a feature per class (float32
-arrays of the standard library), and scores a message with a dictionary look-up per n-gram and a
-sum per class. Words are the longest matches of the words jieba found in the training examples
+process keeps the features in two Aho–Corasick automatons, one IDF weight a feature and one weight a
+feature per class (float32 arrays of the standard library), and scores a message with one pass of
+the automatons and a sum per class. Words are the longest matches of the words jieba found in the training examples
 (`WORD` before each), so serving needs no jieba pass of its own. The body is gzip'd JSON with the
 arrays in base64 (class-major), stored in the database like a rule pack and shipped as the default
 model."""
@@ -30,6 +30,9 @@ FORMAT = "louwu-linear-1"
 _ID = itemgetter(1)  # of the automaton's (end, value) matches
 NGRAMS = (1, 2, 3)
 WORD = "w:"  # a word feature's prefix, apart from the n-gram of the same characters
+# A word's value in the word automaton: (feature id + 1) << _LENGTH_BITS | its length.
+_LENGTH_BITS = 8
+_LENGTH = (1 << _LENGTH_BITS) - 1
 
 
 def squeezed(text: str) -> str:
@@ -58,10 +61,6 @@ def word_matcher(words: Iterable[str], ids: Callable[[str], int] = lambda _: -1)
     if len(automaton):
         automaton.make_automaton()
     return automaton
-
-
-_LENGTH_BITS = 8
-_LENGTH = (1 << _LENGTH_BITS) - 1
 
 
 def matched_words(chars: str, matcher: ahocorasick.Automaton) -> Iterator[tuple[str, int]]:
