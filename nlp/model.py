@@ -3,10 +3,10 @@
 Training (nlp/train.py) uses scikit-learn and NumPy; using the model needs neither: a serving
 process keeps the features in two Aho–Corasick automatons, one IDF weight a feature and one weight a
 feature per class (float32 arrays of the standard library), and scores a message with one pass of
-the automatons and a sum per class. Words are the longest matches of the words jieba found in the training examples
-(`WORD` before each), so serving needs no jieba pass of its own. The body is gzip'd JSON with the
-arrays in base64 (class-major), stored in the database like a rule pack and shipped as the default
-model."""
+the automatons and a sum per class. Words are the longest matches of the words jieba found in the
+training examples (`WORD` before each), so serving needs no jieba pass of its own. The body is
+gzip'd JSON with the arrays in base64 (class-major), stored in the database like a rule pack and
+shipped as the default model."""
 
 from __future__ import annotations
 
