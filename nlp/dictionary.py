@@ -8,7 +8,6 @@ the cache directory and mapped from there, so they take a few MiB that every pro
 
 from __future__ import annotations
 
-import importlib.util
 import mmap
 import os
 import re
@@ -19,6 +18,8 @@ from pathlib import Path
 
 import marisa_trie
 
+from nlp.package_data import package_file
+
 # jieba's own patterns: runs of these characters are segmented, everything else goes one by one.
 _HAN = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)")
 _SKIP = re.compile("(\r\n|\\s)")
@@ -28,10 +29,7 @@ FORMAT = 1  # of the cached files: a change of layout takes a new name
 
 def jieba_dictionary() -> Path:
     """jieba's dict.txt, found without importing jieba (9 MiB of HMM tables that louwu never uses)."""
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or spec.origin is None:
-        raise RuntimeError("jieba is not installed: pip install jieba")
-    return Path(spec.origin).with_name("dict.txt")
+    return package_file("jieba", "dict.txt")
 
 
 class Dictionary:

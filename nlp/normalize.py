@@ -4,10 +4,10 @@ no control characters, so that one rule word matches every way of writing it."""
 from __future__ import annotations
 
 import functools
-import importlib.util
 import json
 import unicodedata
-from pathlib import Path
+
+from nlp.package_data import package_file
 
 # Zero-width and direction marks people paste from other apps; they would split rule words.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f"), None)
@@ -25,10 +25,7 @@ def _single_characters() -> tuple[str, str]:
     """zhconv's one-character traditional → simplified pairs, as two strings, read straight from its
     data file: its own loader keeps every locale's tables for the life of the process, and importing
     it brings pkg_resources (~5 MiB)."""
-    spec = importlib.util.find_spec("zhconv")
-    if spec is None or spec.origin is None:
-        raise RuntimeError("zhconv is not installed: pip install zhconv")
-    data = json.loads(Path(spec.origin).with_name("zhcdict.json").read_bytes())
+    data = json.loads(package_file("zhconv", "zhcdict.json").read_bytes())
     pairs = [(k, v) for k, v in data["zh2Hans"].items() if len(k) == 1 and len(v) == 1]
     return "".join(k for k, _ in pairs), "".join(v for _, v in pairs)
 
