@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.dispatch import scratch_database  # noqa: E402
-from bench.intake import BIN, Run, free_port, pinned, stop, wait_up, wrk  # noqa: E402
-from bench.scale import configure  # noqa: E402
+from bench.intake import Run, free_port, wait_up, wrk  # noqa: E402
+from bench.scale import configure, processes  # noqa: E402
 
 MiB = 1024  # smaps and status count kB
 NO_API = "http://127.0.0.1:9"  # intake sends nothing: the outbox is left to a worker not run here
@@ -65,16 +64,18 @@ class Long:
     errors: int
 
 
+def answered(runs: list[Run]) -> int:
+    return sum(r.requests - r.errors for r in runs)
+
+
 def long_load(name: str, cfg: Path, messages: int, chunk: int, run_base: int) -> Long:
     port = free_port()
-    cmd = [str(BIN / "louwu"), "--config", str(cfg), "serve", "--port", str(port)]
-    proc = subprocess.Popen(pinned(cmd, "1"), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
-    try:
+    with processes(cfg, 1, "serve", "--port", str(port), cpu="1") as (proc,):
         wait_up(port, proc)
         time.sleep(1.0)
         started = memory(proc.pid)
         runs: list[Run] = []
-        while (done := sum(r.requests - r.errors for r in runs)) < messages:
+        while (done := answered(runs)) < messages:
             # The last chunk only as long as the rest needs at the rate so far, so the reading comes
             # near `messages`, not a whole chunk past it.
             rate = sum(r.rps for r in runs) / len(runs) if runs else 0
@@ -82,14 +83,10 @@ def long_load(name: str, cfg: Path, messages: int, chunk: int, run_base: int) ->
             # Each chunk its own run number: its MsgIds and signatures never repeat an earlier one's.
             runs.append(wrk(port, seconds, 64, run_base + len(runs)))
             time.sleep(1.0)  # a new timestamp for the next chunk's signatures
-            done = sum(r.requests - r.errors for r in runs)
-            print(f"  {name}: {done:,} answered, RSS {memory(proc.pid).rss:.0f} MiB", flush=True)
+            print(f"  {name}: {answered(runs):,} answered, RSS {memory(proc.pid).rss:.0f} MiB", flush=True)
         loaded = memory(proc.pid)
-    finally:
-        stop(proc)
-    answered = sum(r.requests - r.errors for r in runs)
     rps = sum(r.rps for r in runs) / len(runs)
-    return Long(name, started, loaded, answered, rps, sum(r.errors for r in runs))
+    return Long(name, started, loaded, answered(runs), rps, sum(r.errors for r in runs))
 
 
 @dataclass
@@ -103,9 +100,7 @@ class Forked:
 def forked(cfg: Path, workers: int, seconds: int, run_id: int) -> Forked:
     """`serve --workers N` after a short load, so each worker has touched what it uses."""
     port = free_port()
-    cmd = [str(BIN / "louwu"), "--config", str(cfg), "serve", "--port", str(port), "--workers", str(workers)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
-    try:
+    with processes(cfg, 1, "serve", "--port", str(port), "--workers", str(workers)) as (proc,):
         wait_up(port, proc)
         time.sleep(2.0)
         run = wrk(port, seconds, 64, run_id)
@@ -113,8 +108,6 @@ def forked(cfg: Path, workers: int, seconds: int, run_id: int) -> Forked:
         pids = children(proc.pid) or [proc.pid]
         each = [memory(pid) for pid in pids]
         parent = memory(proc.pid) if pids != [proc.pid] else None
-    finally:
-        stop(proc)
     return Forked(workers, parent, each, run.rps)
 
 

@@ -44,14 +44,15 @@ def preload(config: Config) -> None:
     shared_similarity()
     default_pack()
     default_model()
-    asyncio.run(read_ahead(config.database.url, model_settings(config)))
-    give_back_freed_memory()
+    read_rules_ahead(config)
     gc.freeze()
 
 
-def give_back_freed_memory() -> None:
-    """Return to the system what start-up freed (the model's JSON, the rule pack's parse): C's
-    allocator keeps it otherwise, in the resident size of this process and of every fork."""
+def read_rules_ahead(config: Config) -> None:
+    """The database's rules and model read before serving, then what reading them freed (the
+    model's JSON, the rule pack's parse) returned to the system: C's allocator keeps it otherwise,
+    in the resident size of this process and of every fork."""
+    asyncio.run(read_ahead(config.database.url, model_settings(config)))
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)  # glibc's; elsewhere nothing to do
 

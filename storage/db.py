@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy import exc as exc_
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -78,7 +78,7 @@ def _ping_when_idle(engine: AsyncEngine, seconds: float) -> None:
             dbapi_conn.ping()
         except Exception as exc:
             # The pool replaces the connection and, for a server gone away, drops the others too.
-            raise exc_.DisconnectionError(f"an idle connection no longer answers: {exc}") from exc
+            raise DisconnectionError(f"an idle connection no longer answers: {exc}") from exc
 
 
 def _configure_sqlite(engine: AsyncEngine, busy_ms: int) -> None:

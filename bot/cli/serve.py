@@ -14,10 +14,9 @@ from aiohttp import web
 
 from bot.app import create_app, freeze_startup_objects
 from bot.cli.common import Fail, database_errors, get_config, new_event_loop
-from bot.config import Config, model_settings
+from bot.config import Config
 from bot.logs import setup_logging
-from bot.rules import read_ahead
-from bot.workers import Workers, give_back_freed_memory, preload
+from bot.workers import Workers, preload, read_rules_ahead
 from handlers import workdays
 from handlers.texts import LOCAL_TZ
 from storage import schema
@@ -59,8 +58,7 @@ def run_server(config: Config, port: int | None = None, reuse_port: bool = False
     setup_logging(config)
     check_schema(config)
     if workers == 1:
-        asyncio.run(read_ahead(config.database.url, model_settings(config)))
-        give_back_freed_memory()
+        read_rules_ahead(config)
         serve_one(config, reuse_port)
         return
     if is_sqlite(config.database.url):
